@@ -28,6 +28,10 @@ export const Tag = {
   stateRoot: 'knhk/v1/state-root',
   executionRoots: 'knhk/v1/execution-roots',
   snapshot: 'knhk/v1/snapshot',
+  stateLeaf: 'knhk/v1/state-leaf',
+  stateBucket: 'knhk/v1/state-bucket',
+  effects: 'knhk/v1/effects',
+  governance: 'knhk/v1/governance',
   // crypto internals
   merkleLeaf: 'knhk/v1/merkle-leaf',
   merkleNode: 'knhk/v1/merkle-node',
