@@ -1,0 +1,137 @@
+// Consensus and sync traffic between validators over libp2p. Every validator gets one outbound
+// PeerLink; inbound consensus streams are accepted only from peer ids listed in the validator set
+// (noise has already proved the remote holds that peer id's key), others are refused and counted.
+// Frames that are oversized or unreadable end that stream (a length prefix cannot be resynced)
+// with a log line and a metric; the connection and the replica carry on.
+import type { Connection, Libp2p, Stream } from '@libp2p/interface';
+import type { Logger } from '../log/logger.js';
+import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
+import { MAX_FRAME_BYTES, readFrames } from './framing.js';
+import { PeerLink } from './peer-link.js';
+
+export const CONSENSUS_PROTOCOL = '/knhk/consensus/1.0.0';
+
+export interface ValidatorAddress {
+  id: number;
+  peerId: string;
+  multiaddrs: string[];
+}
+
+export interface ValidatorNetworkOptions {
+  host: Libp2p;
+  self: number;
+  validators: ValidatorAddress[];
+  metrics: ReplicaMetrics;
+  log: Logger;
+  /** Called synchronously for every frame received from validator `from`. */
+  onFrame(from: number, frame: Uint8Array): void;
+  onPeerUp?(id: number): void;
+  maxFrameBytes?: number;
+}
+
+export class ValidatorNetwork {
+  private readonly links = new Map<number, PeerLink>();
+  private readonly byPeerId = new Map<string, number>();
+  private readonly inbound = new Map<number, number>(); // validator id -> open inbound streams
+  private readonly inboundStreams = new Set<Stream>();
+  private started = false;
+
+  constructor(private readonly opts: ValidatorNetworkOptions) {
+    for (const v of opts.validators) this.byPeerId.set(v.peerId, v.id);
+  }
+
+  async start(): Promise<void> {
+    const { host } = this.opts;
+    await host.handle(CONSENSUS_PROTOCOL, (stream, connection) => this.onInbound(stream, connection), {
+      maxInboundStreams: 2 * this.opts.validators.length + 4,
+    });
+    for (const v of this.opts.validators) {
+      if (v.id === this.opts.self) continue;
+      const link = new PeerLink(host, {
+        protocol: CONSENSUS_PROTOCOL,
+        addrs: v.multiaddrs.map((a) => `${a}/p2p/${v.peerId}`),
+        onDropped: (n) => this.opts.metrics.drop('queue-full', n),
+        onUp: () => {
+          this.opts.log.info({ peer: v.id }, 'validator link up');
+          this.updatePeers();
+          this.opts.onPeerUp?.(v.id);
+        },
+        onDown: (reason) => {
+          this.opts.log.debug({ peer: v.id, reason }, 'validator link down');
+          this.updatePeers();
+        },
+      });
+      this.links.set(v.id, link);
+      link.connect();
+    }
+    this.started = true;
+  }
+
+  send(to: number, frame: Uint8Array): void {
+    const link = this.links.get(to);
+    if (!link) throw new Error(`send: ${to} is not a validator peer of ${this.opts.self}`);
+    link.send(frame);
+  }
+
+  broadcast(frame: Uint8Array): void {
+    for (const link of this.links.values()) link.send(frame);
+  }
+
+  /** Validators with a live outbound link or inbound stream. */
+  connectedPeers(): number[] {
+    const out: number[] = [];
+    for (const v of this.opts.validators) {
+      if (v.id === this.opts.self) continue;
+      if (this.links.get(v.id)?.connected || (this.inbound.get(v.id) ?? 0) > 0) out.push(v.id);
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const link of this.links.values()) link.close();
+    for (const s of this.inboundStreams) s.abort(new Error('replica stopping'));
+    await this.opts.host.unhandle(CONSENSUS_PROTOCOL);
+  }
+
+  private updatePeers(): void {
+    this.opts.metrics.peers.set(this.connectedPeers().length);
+  }
+
+  private onInbound(stream: Stream, connection: Connection): void {
+    const peer = connection.remotePeer.toString();
+    const from = this.byPeerId.get(peer);
+    if (from === undefined || from === this.opts.self) {
+      this.opts.metrics.refusedPeers.inc();
+      this.opts.log.warn({ peer, addr: connection.remoteAddr.toString() }, 'refused consensus stream from a peer outside the validator set');
+      stream.abort(new Error('not a validator'));
+      return;
+    }
+    this.inbound.set(from, (this.inbound.get(from) ?? 0) + 1);
+    this.inboundStreams.add(stream);
+    this.updatePeers();
+    void readFrames(
+      stream,
+      (frame) => {
+        try {
+          this.opts.onFrame(from, frame);
+        } catch (e) {
+          // Bad input is the decoder's job to reject with a verdict; anything thrown here is our
+          // bug, logged loudly but not allowed to take the replica down with a peer's stream.
+          this.opts.log.error({ peer: from, err: (e as Error).stack }, 'frame handler threw');
+        }
+      },
+      this.opts.maxFrameBytes ?? MAX_FRAME_BYTES,
+    ).then((end) => {
+      this.inboundStreams.delete(stream);
+      this.inbound.set(from, (this.inbound.get(from) ?? 1) - 1);
+      this.updatePeers();
+      if (end.kind === 'error') {
+        if (end.reason !== 'stream') this.opts.metrics.drop(end.reason);
+        this.opts.log.warn({ peer: from, reason: end.reason, msg: end.message }, 'consensus stream ended with an error');
+        stream.abort(new Error(end.reason));
+      }
+    });
+  }
+}
