@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { concatBytes } from '../../../crypto/bytes.js';
+import { ed25519KeyPair, ed25519Sign } from '../../../crypto/ed25519.js';
+import { Tag, hashTagged } from '../../../crypto/hash.js';
+import type { KernelCommand } from '../../../kernel/api.js';
+import { MAX_ENVELOPE_BYTES, clientIdOf, decodeSignedCommand, encodeSignedCommand } from '../../../node/client/envelope.js';
+
+const alice = ed25519KeyPair(new Uint8Array(32).fill(1));
+const mallory = ed25519KeyPair(new Uint8Array(32).fill(2));
+
+function put(principal: string, seq: number, value = 'v'): KernelCommand {
+  return { principal, seq, type: 'put', fields: { key: 'k', value } };
+}
+
+function reason(bytes: Uint8Array): string {
+  const r = decodeSignedCommand(bytes);
+  assert.equal(r.ok, false);
+  return (r as { reason: string }).reason;
+}
+
+describe('client envelope', () => {
+  const id = clientIdOf(alice.publicKey);
+
+  it('round-trips a signed command', () => {
+    const bytes = encodeSignedCommand(alice.secretKey, put(id, 7));
+    const r = decodeSignedCommand(bytes);
+    assert.ok(r.ok);
+    assert.equal(r.command.client, id);
+    assert.equal(r.command.seq, 7);
+    assert.deepEqual(r.command.bytes, bytes);
+    assert.deepEqual(r.kernelCommand, put(id, 7));
+  });
+
+  it('is deterministic (Ed25519 signatures are)', () => {
+    assert.deepEqual(encodeSignedCommand(alice.secretKey, put(id, 1)), encodeSignedCommand(alice.secretKey, put(id, 1)));
+  });
+
+  it('rejects a tampered body, key or signature', () => {
+    const bytes = encodeSignedCommand(alice.secretKey, put(id, 1, 'hello'));
+    for (const at of [bytes.length - 1, 5, 40, 0]) {
+      const t = bytes.slice();
+      t[at] ^= 1;
+      assert.match(reason(t), /signature|version/);
+    }
+  });
+
+  it('rejects a command signed by a key that is not its principal', () => {
+    assert.throws(() => encodeSignedCommand(mallory.secretKey, put(id, 1)), /principal/);
+    // Forge by hand: mallory signs a body naming alice as principal.
+    const honest = encodeSignedCommand(mallory.secretKey, put(clientIdOf(mallory.publicKey), 1));
+    const r = decodeSignedCommand(honest);
+    assert.ok(r.ok);
+    assert.equal(r.command.client, clientIdOf(mallory.publicKey));
+    // Swap in alice's public key: the signature no longer verifies.
+    const swapped = honest.slice();
+    swapped.set(alice.publicKey, 1);
+    assert.match(reason(swapped), /bad client signature/);
+  });
+
+  it('refuses signers asserted by a client', () => {
+    assert.throws(() => encodeSignedCommand(alice.secretKey, { ...put(id, 1), signers: [id] }), /signers/);
+  });
+
+  it('rejects oversized, short, empty, garbage and wrong-version bytes without throwing', () => {
+    assert.match(reason(new Uint8Array(MAX_ENVELOPE_BYTES + 1)), /exceeds the limit/);
+    assert.match(reason(new Uint8Array(0)), /too short/);
+    assert.match(reason(new Uint8Array(50).fill(1)), /too short/);
+    const garbage = new Uint8Array(300);
+    for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 131 + 7) & 0xff;
+    garbage[0] = 1;
+    assert.match(reason(garbage), /signature/);
+    garbage[0] = 9;
+    assert.match(reason(garbage), /version 9/);
+    assert.match(reason('nope' as unknown as Uint8Array), /not bytes/);
+  });
+
+  it('rejects a well-signed envelope whose body is not a command', () => {
+    // Build the envelope by hand around a garbage body, signed correctly.
+    const body = new Uint8Array([0xff, 0x00, 0x01]);
+    const bytes = signRaw(alice, body);
+    assert.match(reason(bytes), /malformed command body/);
+  });
+
+  it('refuses to build an envelope above the size limit', () => {
+    assert.throws(() => encodeSignedCommand(alice.secretKey, put(id, 1, 'x'.repeat(MAX_ENVELOPE_BYTES))), /exceeds the limit/);
+  });
+});
+
+function signRaw(kp: { publicKey: Uint8Array; secretKey: Uint8Array }, body: Uint8Array): Uint8Array {
+  const sig = ed25519Sign(kp.secretKey, hashTagged(Tag.clientCommand, Uint8Array.of(1), kp.publicKey, body));
+  return concatBytes(Uint8Array.of(1), kp.publicKey, sig, body);
+}
