@@ -16,13 +16,14 @@ export function arcPlace(from: string, to: string): string {
 export function compileWorkflow(def: unknown, path: string): CompileResult {
   const name = path.slice(path.lastIndexOf('.') + 1);
   const { raw, errors } = readWorkflowDef(def, path);
-  if (raw === null) return { ok: false, errors };
+  // Each phase runs only on a document the previous phase accepted, so one mistake gives one error
+  // rather than a cascade (a malformed `next` would also read as "no targets").
+  if (raw === null || errors.length > 0) return { ok: false, errors };
   const refErrors = checkReferences(raw, path);
-  errors.push(...refErrors);
-  if (refErrors.length > 0) return { ok: false, errors };
+  if (refErrors.length > 0) return { ok: false, errors: refErrors };
   const workflow = build(name, raw);
-  errors.push(...checkStructure(workflow, raw, path));
-  if (errors.length > 0) return { ok: false, errors };
+  const structureErrors = checkStructure(workflow, raw, path);
+  if (structureErrors.length > 0) return { ok: false, errors: structureErrors };
   return { ok: true, workflow: deepFreeze(workflow) };
 }
 
