@@ -1,0 +1,182 @@
+// Byte encodings of what a replica stores. Blocks reuse the wire format (sync.proto
+// CommittedBlock) so a stored block can be served to a peer as-is; the rest uses the project's
+// canonical encoding. Decoders check every field: a corrupt database is reported, not trusted.
+import type { QuorumCert, SafetyState } from '../../consensus/types.js';
+import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
+import { decodeHybridSignature, encodeHybridSignature } from '../../crypto/hybrid.js';
+import type { WireLimits } from '../proto/consensus-codec.js';
+import { blockIn, blockOut, qcIn, qcOut } from '../proto/consensus-codec.js';
+import { CommittedBlockType } from '../proto/schema.js';
+import type { CommittedBlock } from '../proto/sync-codec.js';
+import type { SignedRoots } from '../replica/services.js';
+
+export class StoreCorruptError extends Error {
+  constructor(what: string, detail: string) {
+    super(`replica database: corrupt ${what}: ${detail}`);
+    this.name = 'StoreCorruptError';
+  }
+}
+
+type Obj = { [k: string]: CanonicalValue };
+
+function field<T extends CanonicalValue>(o: Obj, k: string, what: string, check: (v: CanonicalValue) => boolean): T {
+  const v = o[k];
+  if (v === undefined || !check(v)) throw new StoreCorruptError(what, `field ${k}`);
+  return v as T;
+}
+const isNum = (v: CanonicalValue) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isBytes = (v: CanonicalValue) => v instanceof Uint8Array;
+const isArr = (v: CanonicalValue) => Array.isArray(v);
+
+function asObj(bytes: Uint8Array, what: string): Obj {
+  let v: CanonicalValue;
+  try {
+    v = canonicalDecode(bytes);
+  } catch (e) {
+    throw new StoreCorruptError(what, (e as Error).message);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) throw new StoreCorruptError(what, 'not an object');
+  return v as Obj;
+}
+
+// ---- QC and safety state ----
+
+function qcValue(qc: QuorumCert): Obj {
+  return { view: qc.view, height: qc.height, blockHash: qc.blockHash, votes: qc.votes.map((v) => ({ voter: v.voter, signature: v.signature })) };
+}
+
+function qcFrom(o: Obj, what: string): QuorumCert {
+  const votes = field<CanonicalValue[]>(o, 'votes', what, isArr).map((v) => {
+    const x = v as Obj;
+    return { voter: field<number>(x, 'voter', what, isNum), signature: field<Uint8Array>(x, 'signature', what, isBytes) };
+  });
+  return { view: field(o, 'view', what, isNum), height: field(o, 'height', what, isNum), blockHash: field(o, 'blockHash', what, isBytes), votes };
+}
+
+export function encodeSafety(s: SafetyState): Uint8Array {
+  return canonicalEncode({ highestVotedView: s.highestVotedView, lockedView: s.lockedView, highQc: qcValue(s.highQc) });
+}
+
+export function decodeSafety(bytes: Uint8Array): SafetyState {
+  const o = asObj(bytes, 'safety state');
+  const highQc = o.highQc;
+  if (typeof highQc !== 'object' || highQc === null || Array.isArray(highQc) || highQc instanceof Uint8Array) throw new StoreCorruptError('safety state', 'highQc');
+  return {
+    highestVotedView: field(o, 'highestVotedView', 'safety state', isNum),
+    lockedView: field(o, 'lockedView', 'safety state', isNum),
+    highQc: qcFrom(highQc as Obj, 'safety state'),
+  };
+}
+
+// ---- committed blocks (wire format) ----
+
+/** Generous bounds for reading our own database back (it was checked when written). */
+export const STORED_LIMITS: WireLimits = { n: 1000, maxCommands: 1_000_000, maxCommandBytes: 16 * 1024 * 1024, maxSyncBlocks: 1 };
+
+export function encodeCommittedBlock(c: CommittedBlock): Uint8Array {
+  return CommittedBlockType.encode({ block: blockOut(c.block), qc: qcOut(c.qc) }).finish();
+}
+
+export function decodeCommittedBlock(bytes: Uint8Array, limits: WireLimits = STORED_LIMITS): CommittedBlock {
+  try {
+    const o = CommittedBlockType.decode(bytes) as unknown as Record<string, unknown>;
+    return { block: blockIn(o.block, 'block', limits), qc: qcIn(o.qc, 'qc', limits) };
+  } catch (e) {
+    throw new StoreCorruptError('block', (e as Error).message);
+  }
+}
+
+// ---- execution results ----
+
+export interface ExecutionRecord {
+  height: number;
+  blockHash: Uint8Array;
+  stateRoot: Uint8Array;
+  receiptsRoot: Uint8Array;
+  /** encodeReceipt bytes, the leaves of receiptsRoot, in block order. */
+  receiptBytes: Uint8Array[];
+}
+
+export function encodeExecution(e: ExecutionRecord): Uint8Array {
+  return canonicalEncode({ height: e.height, blockHash: e.blockHash, stateRoot: e.stateRoot, receiptsRoot: e.receiptsRoot, receipts: e.receiptBytes });
+}
+
+export function decodeExecution(bytes: Uint8Array): ExecutionRecord {
+  const o = asObj(bytes, 'execution record');
+  const receipts = field<CanonicalValue[]>(o, 'receipts', 'execution record', isArr);
+  if (!receipts.every(isBytes)) throw new StoreCorruptError('execution record', 'receipts');
+  return {
+    height: field(o, 'height', 'execution record', isNum),
+    blockHash: field(o, 'blockHash', 'execution record', isBytes),
+    stateRoot: field(o, 'stateRoot', 'execution record', isBytes),
+    receiptsRoot: field(o, 'receiptsRoot', 'execution record', isBytes),
+    receiptBytes: receipts as Uint8Array[],
+  };
+}
+
+// ---- snapshots ----
+
+export interface SnapshotRecord {
+  /** The committed block whose execution produced this state, with its commit certificate. */
+  at: CommittedBlock;
+  stateRoot: Uint8Array;
+  receiptsRoot: Uint8Array;
+  /** kernel snapshotState bytes. */
+  state: Uint8Array;
+}
+
+export function encodeSnapshot(s: SnapshotRecord): Uint8Array {
+  return canonicalEncode({ at: encodeCommittedBlock(s.at), stateRoot: s.stateRoot, receiptsRoot: s.receiptsRoot, state: s.state });
+}
+
+export function decodeSnapshot(bytes: Uint8Array): SnapshotRecord {
+  const o = asObj(bytes, 'snapshot');
+  return {
+    at: decodeCommittedBlock(field(o, 'at', 'snapshot', isBytes)),
+    stateRoot: field(o, 'stateRoot', 'snapshot', isBytes),
+    receiptsRoot: field(o, 'receiptsRoot', 'snapshot', isBytes),
+    state: field(o, 'state', 'snapshot', isBytes),
+  };
+}
+
+// ---- signed execution roots ----
+
+export function encodeSignedRoots(s: SignedRoots): Uint8Array {
+  return canonicalEncode({
+    replica: s.replica,
+    height: s.height,
+    blockHash: s.blockHash,
+    receiptsRoot: s.receiptsRoot,
+    stateRoot: s.stateRoot,
+    signature: encodeHybridSignature(s.signature),
+  });
+}
+
+export function decodeSignedRoots(bytes: Uint8Array): SignedRoots {
+  const o = asObj(bytes, 'signed roots');
+  let signature;
+  try {
+    signature = decodeHybridSignature(field(o, 'signature', 'signed roots', isBytes));
+  } catch (e) {
+    throw new StoreCorruptError('signed roots', (e as Error).message);
+  }
+  return {
+    replica: field(o, 'replica', 'signed roots', isNum),
+    height: field(o, 'height', 'signed roots', isNum),
+    blockHash: field(o, 'blockHash', 'signed roots', isBytes),
+    receiptsRoot: field(o, 'receiptsRoot', 'signed roots', isBytes),
+    stateRoot: field(o, 'stateRoot', 'signed roots', isBytes),
+    signature,
+  };
+}
+
+// ---- command index ----
+
+export function encodeCommandLocation(height: number, index: number): Uint8Array {
+  return canonicalEncode({ height, index });
+}
+
+export function decodeCommandLocation(bytes: Uint8Array): { height: number; index: number } {
+  const o = asObj(bytes, 'command index');
+  return { height: field(o, 'height', 'command index', isNum), index: field(o, 'index', 'command index', isNum) };
+}

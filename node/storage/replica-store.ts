@@ -1,0 +1,197 @@
+// One level database per replica: safety state, committed blocks with their certificates,
+// execution results (receipts and roots), the (client, seq) -> receipt index, hybrid-signed roots
+// and state snapshots. Writes go through one queue so they land in the order they were issued
+// (level runs operations concurrently on its thread pool). Safety state is written with
+// `sync: true` and the caller waits for it before any vote leaves (persist-before-send).
+import { Level } from 'level';
+import type { SafetyState } from '../../consensus/types.js';
+import type { CommittedBlock } from '../proto/sync-codec.js';
+import type { SignedRoots } from '../replica/services.js';
+import {
+  decodeCommandLocation,
+  decodeCommittedBlock,
+  decodeExecution,
+  decodeSafety,
+  decodeSignedRoots,
+  decodeSnapshot,
+  encodeCommandLocation,
+  encodeCommittedBlock,
+  encodeExecution,
+  encodeSafety,
+  encodeSignedRoots,
+  encodeSnapshot,
+  StoreCorruptError,
+  type ExecutionRecord,
+  type SnapshotRecord,
+} from './records.js';
+
+/** Heights as fixed-width hex so level's lexicographic order is numeric order. */
+const h16 = (height: number) => height.toString(16).padStart(14, '0');
+const KEY = {
+  safety: 'meta:safety',
+  tip: 'meta:tip',
+  snapshot: 'meta:snapshot',
+  block: (height: number) => `block:${h16(height)}`,
+  exec: (height: number) => `exec:${h16(height)}`,
+  roots: (height: number) => `roots:${h16(height)}`,
+  command: (client: string, seq: number) => `cmd:${client}:${h16(seq)}`,
+};
+
+/** Everything one commit writes, in one batch. */
+export interface CommitWrite {
+  committed: CommittedBlock;
+  execution: ExecutionRecord;
+  /** Receipt positions of the block's valid commands: (client, seq) -> index in receiptBytes. */
+  commands: Array<{ client: string; seq: number; index: number }>;
+}
+
+export class ReplicaStore {
+  private writeChain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Level<string, Uint8Array>,
+    readonly dir: string,
+    /** Highest height whose commit batch has been written (and for which reads are served). */
+    private tipHeight: number,
+  ) {}
+
+  static async open(dir: string): Promise<ReplicaStore> {
+    const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await db.open();
+    const tipBytes = await db.get(KEY.tip);
+    let tip = 0;
+    if (tipBytes !== undefined) {
+      const t = new DataView(tipBytes.buffer, tipBytes.byteOffset, tipBytes.byteLength);
+      if (tipBytes.length !== 8) throw new StoreCorruptError('tip', 'length');
+      tip = t.getUint32(0) * 0x1_0000_0000 + t.getUint32(4);
+    }
+    return new ReplicaStore(db, dir, tip);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writeChain.catch(() => undefined);
+    await this.db.close();
+  }
+
+  /** Highest committed-and-executed height stored (0 = only genesis). */
+  get tip(): number {
+    return this.tipHeight;
+  }
+
+  private enqueue(op: () => Promise<void>): Promise<void> {
+    const next = this.writeChain.then(op);
+    // A failed write must not poison later ones' ordering; its own caller sees the rejection.
+    this.writeChain = next.catch(() => undefined);
+    return next;
+  }
+
+  // ---- safety ----
+
+  /** Durable (fsync) before it resolves: the caller sends no vote until then. */
+  saveSafety(s: SafetyState): Promise<void> {
+    const bytes = encodeSafety(s);
+    return this.enqueue(() => this.db.put(KEY.safety, bytes, { sync: true }));
+  }
+
+  async loadSafety(): Promise<SafetyState | null> {
+    const b = await this.db.get(KEY.safety);
+    return b === undefined ? null : decodeSafety(b);
+  }
+
+  // ---- commits ----
+
+  /** Writes a committed block, its execution and its command index in one (synced) batch. */
+  saveCommit(w: CommitWrite, sync = true): Promise<void> {
+    const height = w.committed.block.height;
+    const ops: Array<{ type: 'put'; key: string; value: Uint8Array }> = [
+      { type: 'put', key: KEY.block(height), value: encodeCommittedBlock(w.committed) },
+      { type: 'put', key: KEY.exec(height), value: encodeExecution(w.execution) },
+      { type: 'put', key: KEY.tip, value: tipBytes(height) },
+    ];
+    for (const c of w.commands) ops.push({ type: 'put', key: KEY.command(c.client, c.seq), value: encodeCommandLocation(height, c.index) });
+    return this.enqueue(async () => {
+      if (height !== this.tipHeight + 1) throw new Error(`store: commit at height ${height} does not follow tip ${this.tipHeight}`);
+      await this.db.batch(ops, { sync });
+      this.tipHeight = height;
+    });
+  }
+
+  async getCommitted(height: number): Promise<CommittedBlock | null> {
+    const b = await this.db.get(KEY.block(height));
+    return b === undefined ? null : decodeCommittedBlock(b);
+  }
+
+  async getCommittedBytes(height: number): Promise<Uint8Array | null> {
+    return (await this.db.get(KEY.block(height))) ?? null;
+  }
+
+  async getExecution(height: number): Promise<ExecutionRecord | null> {
+    const b = await this.db.get(KEY.exec(height));
+    return b === undefined ? null : decodeExecution(b);
+  }
+
+  /** Where the first execution of (client, seq) put its receipt, if it was executed here. */
+  async lookupCommand(client: string, seq: number): Promise<{ height: number; index: number } | null> {
+    const b = await this.db.get(KEY.command(client, seq));
+    return b === undefined ? null : decodeCommandLocation(b);
+  }
+
+  // ---- signed roots ----
+
+  saveSignedRoots(s: SignedRoots): Promise<void> {
+    const bytes = encodeSignedRoots(s);
+    return this.enqueue(() => this.db.put(KEY.roots(s.height), bytes));
+  }
+
+  async getSignedRoots(height: number): Promise<SignedRoots | null> {
+    const b = await this.db.get(KEY.roots(height));
+    return b === undefined ? null : decodeSignedRoots(b);
+  }
+
+  // ---- snapshots ----
+
+  saveSnapshot(s: SnapshotRecord): Promise<void> {
+    const bytes = encodeSnapshot(s);
+    return this.enqueue(() => this.db.put(KEY.snapshot, bytes, { sync: true }));
+  }
+
+  async loadSnapshot(): Promise<SnapshotRecord | null> {
+    const b = await this.db.get(KEY.snapshot);
+    return b === undefined ? null : decodeSnapshot(b);
+  }
+
+  /**
+   * Installs a snapshot fetched from peers as the new base: the tip jumps to its height. Blocks
+   * below it are not stored here (peers serve them; the receipts of those heights live elsewhere).
+   */
+  installSnapshot(s: SnapshotRecord, execution: ExecutionRecord): Promise<void> {
+    const height = s.at.block.height;
+    const ops = [
+      { type: 'put' as const, key: KEY.snapshot, value: encodeSnapshot(s) },
+      { type: 'put' as const, key: KEY.block(height), value: encodeCommittedBlock(s.at) },
+      { type: 'put' as const, key: KEY.exec(height), value: encodeExecution(execution) },
+      { type: 'put' as const, key: KEY.tip, value: tipBytes(height) },
+    ];
+    return this.enqueue(async () => {
+      if (height <= this.tipHeight) throw new Error(`store: snapshot at ${height} is not ahead of tip ${this.tipHeight}`);
+      await this.db.batch(ops, { sync: true });
+      this.tipHeight = height;
+    });
+  }
+
+  /** Waits until every write issued so far has landed. */
+  flush(): Promise<void> {
+    return this.writeChain;
+  }
+}
+
+function tipBytes(height: number): Uint8Array {
+  const b = new Uint8Array(8);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, Math.floor(height / 0x1_0000_0000));
+  v.setUint32(4, height >>> 0);
+  return b;
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Block, QuorumCert, SafetyState } from '../../../consensus/types.js';
+import { hybridKeyPair, hybridSign } from '../../../crypto/hybrid.js';
+import { ReplicaStore } from '../../../node/storage/replica-store.js';
+import { StoreCorruptError } from '../../../node/storage/records.js';
+import { Level } from 'level';
+
+function plain(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Array.from(v);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+const h = (b: number) => new Uint8Array(32).fill(b);
+const qc = (view: number, height: number): QuorumCert => ({ view, height, blockHash: h(height), votes: [{ voter: 1, signature: h(7) }, { voter: 2, signature: h(8) }] });
+const block = (height: number): Block => ({
+  view: height + 10,
+  height,
+  parent: h(height - 1),
+  justify: qc(height + 9, height - 1),
+  proposer: height % 4,
+  commands: [{ client: 'c1', seq: height, bytes: new Uint8Array([height]) }],
+  executed: null,
+  hash: h(height),
+});
+
+describe('node/storage replica store', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'knhk-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps safety state, commits, receipts index and signed roots across close and reopen', async () => {
+    const safety: SafetyState = { highestVotedView: 42, lockedView: 40, highQc: qc(41, 3) };
+    const kp = hybridKeyPair(new Uint8Array(32).fill(3));
+    let s = await ReplicaStore.open(dir);
+    assert.equal(s.tip, 0);
+    assert.equal(await s.loadSafety(), null);
+    await s.saveSafety(safety);
+    for (let height = 1; height <= 3; height++) {
+      await s.saveCommit({
+        committed: { block: block(height), qc: qc(height + 11, height + 1) },
+        execution: { height, blockHash: h(height), stateRoot: h(100 + height), receiptsRoot: h(200 + height), receiptBytes: [new Uint8Array([1, height])] },
+        commands: [{ client: 'c1', seq: height, index: 0 }],
+      });
+    }
+    const roots = { replica: 2, height: 3, blockHash: h(3), receiptsRoot: h(203), stateRoot: h(103), signature: hybridSign(kp.secretKey, 'x', new Uint8Array([1])) };
+    await s.saveSignedRoots(roots);
+    await s.close();
+
+    s = await ReplicaStore.open(dir);
+    try {
+      assert.equal(s.tip, 3);
+      assert.deepEqual(plain(await s.loadSafety()), plain(safety));
+      const c2 = await s.getCommitted(2);
+      assert.equal(c2?.block.height, 2);
+      assert.deepEqual(Array.from(c2!.block.hash), Array.from(h(2)));
+      assert.equal(c2?.qc.view, 13);
+      const e3 = await s.getExecution(3);
+      assert.deepEqual(Array.from(e3!.stateRoot), Array.from(h(103)));
+      assert.deepEqual(await s.lookupCommand('c1', 2), { height: 2, index: 0 });
+      assert.equal(await s.lookupCommand('c1', 9), null);
+      const r = await s.getSignedRoots(3);
+      assert.deepEqual(Array.from(r!.signature.mldsa65), Array.from(roots.signature.mldsa65));
+      assert.equal(await s.getCommitted(4), null);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a commit that skips a height (no partial state change)', async () => {
+    const s = await ReplicaStore.open(dir);
+    try {
+      await assert.rejects(
+        s.saveCommit({ committed: { block: block(2), qc: qc(12, 2) }, execution: { height: 2, blockHash: h(2), stateRoot: h(1), receiptsRoot: h(1), receiptBytes: [] }, commands: [] }),
+        /does not follow tip 0/,
+      );
+      assert.equal(s.tip, 0);
+      assert.equal(await s.getCommitted(2), null);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('reports a corrupt record with a clear error instead of returning garbage', async () => {
+    const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await db.put('meta:safety', new Uint8Array([9, 9, 9]));
+    await db.close();
+    const s = await ReplicaStore.open(dir);
+    try {
+      await assert.rejects(s.loadSafety(), StoreCorruptError);
+    } finally {
+      await s.close();
+    }
+  });
+});
