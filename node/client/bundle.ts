@@ -1,0 +1,121 @@
+// A receipt bundle: everything needed to verify one command's receipt offline, with no replica's
+// help — the receipt bytes, its inclusion proof against the block's receipts root, and hybrid
+// signatures of ≥ f+1 validators over that block's execution roots (optionally the previous
+// receipt of the chain, to check the hash link). Its JSON form is what `knhk submit` writes and
+// `knhk verify` reads.
+import { fromHex, toHex } from '../../crypto/bytes.js';
+import { decodeHybridSignature, encodeHybridSignature, type HybridSignature } from '../../crypto/hybrid.js';
+import type { ReceiptRecord, SignedRoots } from '../replica/services.js';
+
+export const BUNDLE_FORMAT = 'knhk-receipt-bundle/v1';
+
+export interface RootSignature {
+  replica: number;
+  signature: HybridSignature;
+}
+
+export interface ReceiptBundle {
+  record: ReceiptRecord;
+  /** Signatures over executionRootsMessage(record.height, record.blockHash, record.receiptsRoot, record.stateRoot). */
+  signatures: RootSignature[];
+  /** Bytes of the receipt just before this one in the chain, when the holder has them. */
+  previousReceipt?: Uint8Array;
+}
+
+export class BundleFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BundleFormatError';
+  }
+}
+
+/** The SignedRoots a bundle's signature stands for (same roots, one replica). */
+export function signedRootsOf(record: ReceiptRecord, s: RootSignature): SignedRoots {
+  return { replica: s.replica, height: record.height, blockHash: record.blockHash, receiptsRoot: record.receiptsRoot, stateRoot: record.stateRoot, signature: s.signature };
+}
+
+export interface BundleJson {
+  format: typeof BUNDLE_FORMAT;
+  height: number;
+  blockHash: string;
+  index: number;
+  receipt: string;
+  proof: { index: number; size: number; path: string[] };
+  receiptsRoot: string;
+  stateRoot: string;
+  signatures: { replica: number; signature: string }[];
+  previousReceipt?: string;
+  /** The decoded receipt, for humans; ignored by verification (which decodes `receipt`). */
+  decoded?: unknown;
+}
+
+export function bundleToJson(b: ReceiptBundle, decoded?: unknown): BundleJson {
+  const r = b.record;
+  const out: BundleJson = {
+    format: BUNDLE_FORMAT,
+    height: r.height,
+    blockHash: toHex(r.blockHash),
+    index: r.index,
+    receipt: toHex(r.receiptBytes),
+    proof: { index: r.proof.index, size: r.proof.size, path: r.proof.path.map(toHex) },
+    receiptsRoot: toHex(r.receiptsRoot),
+    stateRoot: toHex(r.stateRoot),
+    signatures: b.signatures.map((s) => ({ replica: s.replica, signature: toHex(encodeHybridSignature(s.signature)) })),
+  };
+  if (b.previousReceipt !== undefined) out.previousReceipt = toHex(b.previousReceipt);
+  if (decoded !== undefined) out.decoded = decoded;
+  return out;
+}
+
+/** Parses the JSON form; throws BundleFormatError naming the bad field. */
+export function bundleFromJson(raw: unknown): ReceiptBundle {
+  const o = obj(raw, 'bundle');
+  if (o.format !== BUNDLE_FORMAT) throw new BundleFormatError(`bundle.format must be ${JSON.stringify(BUNDLE_FORMAT)}, got ${JSON.stringify(o.format)}`);
+  const proof = obj(o.proof, 'proof');
+  if (!Array.isArray(proof.path) || proof.path.length > 64) throw new BundleFormatError('proof.path must be an array of at most 64 hashes');
+  if (!Array.isArray(o.signatures) || o.signatures.length > 1000) throw new BundleFormatError('signatures must be an array');
+  const bundle: ReceiptBundle = {
+    record: {
+      height: int(o.height, 'height'),
+      blockHash: hex(o.blockHash, 'blockHash', 32),
+      index: int(o.index, 'index'),
+      receiptBytes: hex(o.receipt, 'receipt'),
+      proof: { index: int(proof.index, 'proof.index'), size: int(proof.size, 'proof.size'), path: proof.path.map((p, i) => hex(p, `proof.path[${i}]`, 32)) },
+      receiptsRoot: hex(o.receiptsRoot, 'receiptsRoot', 32),
+      stateRoot: hex(o.stateRoot, 'stateRoot', 32),
+    },
+    signatures: o.signatures.map((s, i) => {
+      const so = obj(s, `signatures[${i}]`);
+      try {
+        return { replica: int(so.replica, `signatures[${i}].replica`), signature: decodeHybridSignature(hex(so.signature, `signatures[${i}].signature`)) };
+      } catch (e) {
+        if (e instanceof BundleFormatError) throw e;
+        throw new BundleFormatError(`signatures[${i}].signature: ${(e as Error).message}`);
+      }
+    }),
+  };
+  if (o.previousReceipt !== undefined) bundle.previousReceipt = hex(o.previousReceipt, 'previousReceipt');
+  return bundle;
+}
+
+function obj(v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BundleFormatError(`${field} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function int(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new BundleFormatError(`${field} must be a non-negative integer`);
+  return v;
+}
+
+function hex(v: unknown, field: string, len?: number): Uint8Array {
+  if (typeof v !== 'string') throw new BundleFormatError(`${field} must be a hex string`);
+  let b: Uint8Array;
+  try {
+    b = fromHex(v);
+  } catch (e) {
+    throw new BundleFormatError(`${field}: ${(e as Error).message}`);
+  }
+  if (len !== undefined && b.length !== len) throw new BundleFormatError(`${field} must be ${len} bytes, got ${b.length}`);
+  return b;
+}

@@ -1,0 +1,12 @@
+// Constants of the client protocol shared by the replica-side service and the SDK.
+
+/** libp2p protocol id of the client service (node/proto/client.proto over length-prefixed frames). */
+export const CLIENT_PROTOCOL = '/knhk/client/1';
+/** Largest request frame a replica reads: one envelope (≤ 64 KiB) plus framing. */
+export const MAX_REQUEST_FRAME_BYTES = 128 * 1024;
+/** Largest response frame a client reads: a receipt with its output and proof, or signed roots. */
+export const MAX_RESPONSE_FRAME_BYTES = 1024 * 1024;
+/** Longest a replica holds a request open (waits for receipts or signed roots) whatever the client asks. */
+export const MAX_WAIT_MS = 60_000;
+/** Most requests one client stream may have open at once before the replica answers `busy`. */
+export const MAX_IN_FLIGHT_PER_STREAM = 4096;

@@ -1,0 +1,134 @@
+// The replica side of the client protocol (/knhk/client/1). Any peer may open a client stream (the
+// envelope signature, not the connection, authenticates a command). Each request is answered on
+// the same stream with its id; waits (receipts, signed roots) run concurrently, bounded per stream.
+// Bad input — an unreadable frame, a request with no body, an envelope that fails its checks — is
+// answered with an error or ends the stream, is logged and counted, and never reaches consensus.
+import type { Libp2p, Stream } from '@libp2p/interface';
+import type { Logger } from '../log/logger.js';
+import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
+import { readFrames } from '../net/framing.js';
+import type { ReplicaServices } from '../replica/services.js';
+import { ClientCodecError, decodeRequest, encodeResponse, type ClientRequest, type ClientResponse } from './codec.js';
+import { decodeSignedCommand } from './envelope.js';
+import { FrameWriter } from './frame-writer.js';
+import { CLIENT_PROTOCOL, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
+
+export interface ClientServiceOptions {
+  log?: Logger;
+  metrics?: ReplicaMetrics;
+  maxInFlightPerStream?: number;
+  maxWaitMs?: number;
+  /** Most client streams open at once per connection (a client normally uses one). */
+  maxStreamsPerConnection?: number;
+}
+
+export interface ClientServiceHandle {
+  /** Stops accepting client streams and aborts the open ones. */
+  close(): Promise<void>;
+  /** Counters for tests and status: requests answered, and rejected by cause. */
+  readonly counts: { requests: number; badFrames: number; badEnvelopes: number; busy: number };
+}
+
+export async function mountClientService(host: Libp2p, services: ReplicaServices, opts: ClientServiceOptions = {}): Promise<ClientServiceHandle> {
+  const maxInFlight = opts.maxInFlightPerStream ?? MAX_IN_FLIGHT_PER_STREAM;
+  const maxWaitMs = opts.maxWaitMs ?? MAX_WAIT_MS;
+  const open = new Set<Stream>();
+  const counts = { requests: 0, badFrames: 0, badEnvelopes: 0, busy: 0 };
+  const log = opts.log;
+
+  async function answer(req: ClientRequest): Promise<ClientResponse> {
+    switch (req.kind) {
+      case 'submit': {
+        const d = decodeSignedCommand(req.envelope);
+        if (!d.ok) {
+          counts.badEnvelopes++;
+          opts.metrics?.drop('invalid-command');
+          log?.debug({ reason: d.reason }, 'client command rejected');
+          return { kind: 'error', code: 'bad-envelope', message: d.reason };
+        }
+        services.submit(d.command);
+        if (!req.wait) return { kind: 'accepted', client: d.command.client, seq: d.command.seq };
+        const r = await services.waitForReceipt(d.command.client, d.command.seq, Math.min(req.timeoutMs, maxWaitMs));
+        return r === null ? { kind: 'timedOut' } : { kind: 'receipt', receipt: r };
+      }
+      case 'awaitReceipt': {
+        const r = await services.waitForReceipt(req.client, req.seq, Math.min(req.timeoutMs, maxWaitMs));
+        return r === null ? { kind: 'timedOut' } : { kind: 'receipt', receipt: r };
+      }
+      case 'signedRoots': {
+        const s = await services.signedRoots(req.height, Math.min(req.timeoutMs, maxWaitMs));
+        return s === null ? { kind: 'timedOut' } : { kind: 'signedRoots', roots: s };
+      }
+      case 'status':
+        return { kind: 'status', status: services.status() };
+      case 'localRead':
+        if (services.localRead === undefined) return { kind: 'error', code: 'unsupported', message: 'this replica does not serve local reads' };
+        return { kind: 'read', value: services.localRead(req.key) };
+    }
+  }
+
+  function onStream(stream: Stream): void {
+    open.add(stream);
+    let inFlight = 0;
+    const writer = new FrameWriter(stream, (e) => {
+      log?.debug({ err: e.message }, 'client stream write failed');
+      stream.abort(e);
+    });
+    const reply = (id: number, res: ClientResponse) => writer.send(encodeResponse(id, res));
+
+    const onFrame = (frame: Uint8Array): void => {
+      let id: number;
+      let req: ClientRequest;
+      try {
+        ({ id, req } = decodeRequest(frame));
+      } catch (e) {
+        counts.badFrames++;
+        opts.metrics?.drop('malformed');
+        log?.warn({ err: (e as Error).message, bytes: frame.length }, 'malformed client frame dropped');
+        reply(0, { kind: 'error', code: 'bad-request', message: e instanceof ClientCodecError ? e.message : 'malformed request' });
+        return;
+      }
+      if (inFlight >= maxInFlight) {
+        counts.busy++;
+        opts.metrics?.drop('queue-full');
+        reply(id, { kind: 'error', code: 'busy', message: `more than ${maxInFlight} requests in flight on this stream` });
+        return;
+      }
+      inFlight++;
+      counts.requests++;
+      answer(req).then(
+        (res) => reply(id, res),
+        (e: unknown) => {
+          log?.error({ err: e instanceof Error ? e.message : String(e), kind: req.kind }, 'client request failed');
+          reply(id, { kind: 'error', code: 'internal', message: 'the replica failed to answer this request' });
+        },
+      ).finally(() => inFlight--);
+    };
+
+    void readFrames(stream, onFrame, MAX_REQUEST_FRAME_BYTES).then((end) => {
+      open.delete(stream);
+      if (end.kind === 'error') {
+        counts.badFrames++;
+        opts.metrics?.drop(end.reason);
+        log?.warn({ reason: end.reason, err: end.message }, 'client stream ended by a bad frame');
+        stream.abort(new Error(`client stream: ${end.reason}`));
+      } else {
+        // The client finished sending; let pending answers drain, then close our side.
+        void stream.close().catch(() => {});
+      }
+    });
+  }
+
+  await host.handle(CLIENT_PROTOCOL, (stream) => onStream(stream), {
+    maxInboundStreams: opts.maxStreamsPerConnection ?? 32,
+  });
+
+  return {
+    counts,
+    async close() {
+      await host.unhandle(CLIENT_PROTOCOL);
+      for (const s of open) s.abort(new Error('client service closed'));
+      open.clear();
+    },
+  };
+}

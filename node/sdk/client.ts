@@ -1,0 +1,254 @@
+// The knhk client SDK. A `Client` holds one Ed25519 key, signs each command with a fresh sequence
+// number, submits it to one replica (retrying on others: safe, since replicas deduplicate by
+// (client, seq)), and resolves only once it has verified, itself, the receipt, its inclusion proof
+// and f+1 validators' hybrid signatures over the block's execution roots.
+//
+//   const client = new Client({ cluster: '.knhk/cluster.json', key: '.knhk/clients/client-0.json' });
+//   const r = await client.submit('put', { key: 'a', value: '1' });   // r.receipt.decision === 'ALLOW'
+//   await client.close();
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { CanonicalValue } from '../../crypto/canonical.js';
+import { bytesEqual } from '../../crypto/bytes.js';
+import { ed25519PublicKey, type Ed25519KeyPair } from '../../crypto/ed25519.js';
+import { readEd25519KeyFile } from '../../crypto/keyfile.js';
+import { commandDigest, type KernelCommand, type Receipt } from '../../kernel/api.js';
+import { loadCluster, type ClusterFile } from '../cluster/config.js';
+import { bundleToJson, type BundleJson, type ReceiptBundle } from '../client/bundle.js';
+import { ChannelError } from '../client/channel.js';
+import { clientIdOf, encodeSignedCommand } from '../client/envelope.js';
+import { RootsCollector } from '../client/roots.js';
+import { ClientTransport } from '../client/transport.js';
+import { verifyReceiptBundle } from '../client/verify.js';
+import type { ReceiptRecord, ReplicaStatus } from '../replica/services.js';
+import { CommandRejectedError, SubmitTimeoutError, VerificationError } from './errors.js';
+
+export interface ClientOptions {
+  /** cluster.json contents or its path. */
+  cluster: ClusterFile | string;
+  /** The client's Ed25519 key pair or the path of its key file (crypto/keyfile.ts format). */
+  key: Ed25519KeyPair | string;
+  /** How long one attempt waits for a receipt (ms). Default 10,000. */
+  timeoutMs?: number;
+  /** Further attempts on other replicas after the first times out or fails. Default 3. */
+  retries?: number;
+  /** Replica tried first. Default: chosen from the client id, so clients spread over replicas. */
+  replica?: number;
+  /** File remembering the last sequence number used (optional; the default seeds from the clock). */
+  seqFile?: string;
+  /** A shared transport (many clients, one set of connections); the client then does not close it. */
+  transport?: ClientTransport;
+}
+
+export interface VerifiedReceipt {
+  /** The decoded receipt: decision, risk, ruleId, result, reason, output, index, height, ... */
+  receipt: Receipt;
+  /** Everything needed to re-verify offline (`knhk verify`), see bundleToJson. */
+  bundle: ReceiptBundle;
+  /** Validators whose signatures over the execution roots were verified. */
+  signers: number[];
+  /** Replica that returned the receipt. */
+  replica: number;
+  seq: number;
+}
+
+export interface ReplicaStatusResult {
+  replica: number;
+  status?: ReplicaStatus;
+  error?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRIES = 3;
+/** Extra time a request deadline allows beyond the wait the replica was asked for. */
+const DEADLINE_SLACK_MS = 1000;
+
+export class Client {
+  readonly cluster: ClusterFile;
+  /** This client's id: the key id of its public key, as the capability registry lists it. */
+  readonly id: string;
+  private readonly secretKey: Uint8Array;
+  private readonly publicKey: Uint8Array;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly preferred: number;
+  private readonly seqFile: string | undefined;
+  private readonly ownsTransport: boolean;
+  private transport: Promise<ClientTransport>;
+  private collector: Promise<RootsCollector>;
+  private lastSeq = 0;
+  /** Submits of one client run one at a time: the kernel requires increasing sequence numbers, and a retry on another replica must not overtake an earlier command. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(opts: ClientOptions) {
+    this.cluster = typeof opts.cluster === 'string' ? loadCluster(opts.cluster) : opts.cluster;
+    const kp = typeof opts.key === 'string' ? readEd25519KeyFile(opts.key) : opts.key;
+    this.secretKey = kp.secretKey;
+    this.publicKey = kp.publicKey ?? ed25519PublicKey(kp.secretKey);
+    this.id = clientIdOf(this.publicKey);
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retries = opts.retries ?? DEFAULT_RETRIES;
+    const n = this.cluster.validators.length;
+    this.preferred = opts.replica ?? parseInt(this.id.slice(0, 8), 16) % n;
+    if (!Number.isSafeInteger(this.preferred) || this.preferred < 0 || this.preferred >= n) throw new RangeError(`replica must be 0..${n - 1}`);
+    this.seqFile = opts.seqFile;
+    if (this.seqFile !== undefined) this.lastSeq = readSeqFile(this.seqFile);
+    this.ownsTransport = opts.transport === undefined;
+    this.transport = opts.transport ? Promise.resolve(opts.transport) : ClientTransport.create(this.cluster);
+    this.collector = this.transport.then((t) => new RootsCollector(this.cluster, t.channels));
+    // Surface a failed start on first use, not as an unhandled rejection.
+    this.transport.catch(() => {});
+    this.collector.catch(() => {});
+  }
+
+  /**
+   * Signs and submits command `type` with `fields`; resolves with the verified receipt. Rejects
+   * with CommandRejectedError (the replicas refuse it), SubmitTimeoutError (no receipt after all
+   * attempts; resubmitting is safe) or VerificationError (a replica lied).
+   */
+  submit(type: string, fields: Record<string, CanonicalValue>): Promise<VerifiedReceipt> {
+    const run = this.tail.then(() => this.submitNow(type, fields));
+    this.tail = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Reads `key` of the kernel state. By default the read is a `get` command ordered by consensus
+   * (linearizable; the descriptor must define `get {key}` returning the value, as kv.json does).
+   * With `{ local: true }` one replica answers from its current state (fast, possibly stale).
+   */
+  async read(key: string, opts: { local?: boolean } = {}): Promise<CanonicalValue | null> {
+    if (!opts.local) return (await this.submit('get', { key })).receipt.output;
+    const t = await this.transport;
+    let last = 'no replica answered';
+    for (const ch of this.order(t)) {
+      try {
+        const res = await ch.request({ kind: 'localRead', key }, this.timeoutMs);
+        if (res.kind === 'read') return res.value;
+        last = res.kind === 'error' ? `replica ${ch.replica}: ${res.message}` : `replica ${ch.replica}: ${res.kind}`;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+    }
+    throw new Error(`local read of ${JSON.stringify(key)} failed: ${last}`);
+  }
+
+  /** Every replica's status (an entry with `error` for replicas that did not answer). */
+  async status(timeoutMs = 3000): Promise<ReplicaStatusResult[]> {
+    const t = await this.transport;
+    return Promise.all(
+      t.channels.map(async (ch): Promise<ReplicaStatusResult> => {
+        try {
+          const res = await ch.request({ kind: 'status' }, timeoutMs);
+          return res.kind === 'status' ? { replica: ch.replica, status: res.status } : { replica: ch.replica, error: res.kind === 'error' ? res.message : res.kind };
+        } catch (e) {
+          return { replica: ch.replica, error: (e as Error).message };
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tail;
+    if (this.ownsTransport) await (await this.transport).close();
+  }
+
+  /** The JSON form of a verified receipt's bundle, with the decoded receipt for humans. */
+  static bundleJson(r: VerifiedReceipt): BundleJson {
+    return bundleToJson(r.bundle, receiptForHumans(r.receipt));
+  }
+
+  private nextSeq(): number {
+    // Clock-seeded (µs): a client restarted without its seq file still moves forward.
+    const seq = Math.max(this.lastSeq + 1, Date.now() * 1000);
+    this.lastSeq = seq;
+    if (this.seqFile !== undefined) writeFileSync(this.seqFile, `${seq}\n`);
+    return seq;
+  }
+
+  private order(t: ClientTransport) {
+    const n = t.channels.length;
+    return Array.from({ length: n }, (_, i) => t.channels[(this.preferred + i) % n]);
+  }
+
+  private async submitNow(type: string, fields: Record<string, CanonicalValue>): Promise<VerifiedReceipt> {
+    if (this.closed) throw new Error('client is closed');
+    const t = await this.transport;
+    const cmd: KernelCommand = { principal: this.id, seq: this.nextSeq(), type, fields };
+    const envelope = encodeSignedCommand(this.secretKey, cmd, this.publicKey);
+    const { record, replica } = await this.submitWithRetries(t, envelope, cmd.seq);
+
+    const collector = await this.collector;
+    let signatures;
+    try {
+      signatures = await collector.collect(record, this.timeoutMs);
+    } catch (e) {
+      throw new VerificationError(`receipt of seq ${cmd.seq} from replica ${replica}: ${(e as Error).message}`);
+    }
+    const bundle: ReceiptBundle = { record, signatures };
+    const v = verifyReceiptBundle(bundle, this.cluster, t.signatures);
+    if (!v.ok) throw new VerificationError(`receipt of seq ${cmd.seq} from replica ${replica} does not verify: ${v.reason}`);
+    const r = v.receipt;
+    if (r.principal !== this.id || r.seq !== cmd.seq || !bytesEqual(r.commandDigest, commandDigest(cmd))) {
+      throw new VerificationError(`replica ${replica} returned a receipt for another command (principal ${r.principal}, seq ${r.seq})`);
+    }
+    return { receipt: r, bundle, signers: v.signers, replica, seq: cmd.seq };
+  }
+
+  private async submitWithRetries(t: ClientTransport, envelope: Uint8Array, seq: number): Promise<{ record: ReceiptRecord; replica: number }> {
+    const order = this.order(t);
+    const problems: string[] = [];
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      const ch = order[attempt % order.length];
+      try {
+        const res = await ch.request({ kind: 'submit', envelope, wait: true, timeoutMs: this.timeoutMs }, this.timeoutMs + DEADLINE_SLACK_MS);
+        switch (res.kind) {
+          case 'receipt':
+            return { record: res.receipt, replica: ch.replica };
+          case 'error':
+            if (res.code === 'bad-envelope' || res.code === 'bad-request') throw new CommandRejectedError(`command rejected by replica ${ch.replica}: ${res.message}`);
+            problems.push(`replica ${ch.replica}: ${res.code}: ${res.message}`);
+            break;
+          default:
+            problems.push(`replica ${ch.replica}: no receipt within ${this.timeoutMs} ms`);
+        }
+      } catch (e) {
+        if (e instanceof CommandRejectedError) throw e;
+        if (!(e instanceof ChannelError)) throw e;
+        problems.push(e.message);
+        // A dead replica fails fast; do not spin through the others without a pause.
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new SubmitTimeoutError(`no verified receipt for seq ${seq} after ${this.retries + 1} attempts: ${problems.join('; ')}`, this.id, seq);
+  }
+}
+
+function readSeqFile(file: string): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  const n = Number(text.trim());
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`seq file ${file} does not hold a sequence number`);
+  return n;
+}
+
+/** A receipt as plain JSON (hashes as hex) for printing. */
+export function receiptForHumans(r: Receipt): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) out[k] = toJsonValue(v as CanonicalValue);
+  return out;
+}
+
+function toJsonValue(v: CanonicalValue): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  if (Array.isArray(v)) return v.map(toJsonValue);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJsonValue(x)]));
+  return v;
+}
