@@ -46,7 +46,7 @@ export function checkStructure(wf: CompiledWorkflow, raw: RawWorkflow, path: str
     if ((t.join === 'or' || t.join === 'discriminator') && onCycle.has(id)) fail(`${p}.join`, `a "${t.join}" join may not lie on a cycle ("${id}" does)`);
     if (t.split === 'and') {
       raw.tasks.find((r) => r.id === id)?.next.forEach((b) => {
-        if (b.isDefault || b.when !== null) fail(b.path, 'an AND split takes every branch: "default" and "when" do not apply');
+        if (b.isDefault) fail(b.path, 'an AND split takes every branch: "default" does not apply');
       });
     }
     if (t.split === 'xor' && t.branches.filter((b) => b.isDefault).length > 1) fail(`${p}.next`, 'an XOR split has at most one default branch');

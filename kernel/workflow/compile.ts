@@ -138,7 +138,7 @@ function compileTask(
   conditions: ReadonlySet<string>,
   pairedJoins: ReadonlyMap<string, string>,
 ): CompiledTask {
-  const branches: CompiledBranch[] = t.next.map((b) => ({ to: b.to, place: placeOf(t.id, b.to), isDefault: b.isDefault, when: b.when }));
+  const branches: CompiledBranch[] = t.next.map((b) => ({ to: b.to, place: placeOf(t.id, b.to), isDefault: b.isDefault }));
   return {
     id: t.id,
     join: t.join,

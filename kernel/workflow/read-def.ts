@@ -7,7 +7,6 @@ import { LIMITS } from './limits.js';
 export interface RawBranch {
   readonly to: string;
   readonly isDefault: boolean;
-  readonly when: string | null;
   readonly path: string;
 }
 
@@ -44,7 +43,7 @@ const SPLITS: readonly SplitKind[] = ['and', 'xor', 'or'];
 const WORKFLOW_FIELDS = ['start', 'end', 'conditions', 'tasks'];
 const TASK_FIELDS = ['join', 'split', 'next', 'milestone', 'instances', 'cancels', 'orJoin'];
 const CONDITION_FIELDS = ['next'];
-const BRANCH_FIELDS = ['to', 'default', 'when'];
+const BRANCH_FIELDS = ['to', 'default'];
 
 type Json = { [k: string]: unknown };
 
@@ -97,11 +96,11 @@ class Reader {
       const p = `${path}[${i}]`;
       if (typeof item === 'string') {
         const to = this.id(item, p);
-        if (to !== null) out.push({ to, isDefault: false, when: null, path: p });
+        if (to !== null) out.push({ to, isDefault: false, path: p });
         return;
       }
       if (tasksOnly || !isObject(item)) {
-        this.fail(p, tasksOnly ? `expected a task id, got ${describe(item)}` : `expected a target id or {"to", "default", "when"}, got ${describe(item)}`);
+        this.fail(p, tasksOnly ? `expected a task id, got ${describe(item)}` : `expected a target id or {"to", "default"}, got ${describe(item)}`);
         return;
       }
       this.unknownFields(item, BRANCH_FIELDS, p);
@@ -111,9 +110,7 @@ class Reader {
         if (typeof item.default === 'boolean') isDefault = item.default;
         else this.fail(`${p}.default`, `expected a boolean, got ${describe(item.default)}`);
       }
-      let when: string | null = null;
-      if (item.when !== undefined) when = this.id(item.when, `${p}.when`);
-      if (to !== null) out.push({ to, isDefault, when, path: p });
+      if (to !== null) out.push({ to, isDefault, path: p });
     });
     return out;
   }

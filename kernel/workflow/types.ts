@@ -17,8 +17,6 @@ export interface CompiledBranch {
   readonly place: string;
   /** Taken by an XOR/OR split when the caller supplies no choices. */
   readonly isDefault: boolean;
-  /** Optional guard name, opaque to the engine: the kernel may evaluate it to build `choices`. */
-  readonly when: string | null;
 }
 
 export interface CompiledTask {
