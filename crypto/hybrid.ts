@@ -9,14 +9,14 @@
 // ML-DSA signs with the FIPS 204 empty context and *deterministic* signing (no fresh randomness):
 // the same key and message always give the same bytes, which keeps simulator runs reproducible.
 import { randomBytes } from 'node:crypto';
-import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { concatBytes, toHex } from './bytes.js';
 import { ED25519_PUBLIC_KEY_BYTES, ED25519_SECRET_KEY_BYTES, ED25519_SIGNATURE_BYTES, ed25519KeyPair, ed25519Sign, ed25519Verify } from './ed25519.js';
 import { Tag, hashTagged, tagPrefix } from './hash.js';
+import { MLDSA_LENGTHS, mldsaKeygen, mldsaPublicKey, mldsaSign, mldsaVerify } from './mldsa.js';
 
-export const MLDSA65_PUBLIC_KEY_BYTES = 1952;
-export const MLDSA65_SECRET_KEY_BYTES = 4032;
-export const MLDSA65_SIGNATURE_BYTES = 3309;
+export const MLDSA65_PUBLIC_KEY_BYTES = MLDSA_LENGTHS[65].publicKey;
+export const MLDSA65_SECRET_KEY_BYTES = MLDSA_LENGTHS[65].secretKey;
+export const MLDSA65_SIGNATURE_BYTES = MLDSA_LENGTHS[65].signature;
 /** Encoded hybrid signature: Ed25519 signature (64) then ML-DSA-65 signature (3,309). */
 export const HYBRID_SIGNATURE_BYTES = ED25519_SIGNATURE_BYTES + MLDSA65_SIGNATURE_BYTES;
 /** Encoded hybrid public key: Ed25519 key (32) then ML-DSA-65 key (1,952). */
@@ -64,7 +64,7 @@ export function hybridKeyPair(seed?: Uint8Array): HybridKeyPair {
   const master = seed === undefined ? new Uint8Array(randomBytes(32)) : seed;
   if (!(master instanceof Uint8Array) || master.length !== 32) throw new TypeError('hybrid key seed must be 32 bytes');
   const ed = ed25519KeyPair(hashTagged(Tag.keygenEd25519, master));
-  const ml = ml_dsa65.keygen(hashTagged(Tag.keygenMlDsa65, master));
+  const ml = mldsaKeygen(65, hashTagged(Tag.keygenMlDsa65, master));
   return {
     publicKey: { ed25519: ed.publicKey, mldsa65: ml.publicKey },
     secretKey: { ed25519: ed.secretKey, mldsa65: ml.secretKey },
@@ -74,7 +74,7 @@ export function hybridKeyPair(seed?: Uint8Array): HybridKeyPair {
 /** The public half of a secret key (recomputes ML-DSA's public key: ~3 ms). */
 export function hybridPublicKeyOf(sk: HybridSecretKey): HybridPublicKey {
   checkSecretKey(sk);
-  return { ed25519: ed25519KeyPair(sk.ed25519).publicKey, mldsa65: ml_dsa65.getPublicKey(sk.mldsa65) };
+  return { ed25519: ed25519KeyPair(sk.ed25519).publicKey, mldsa65: mldsaPublicKey(65, sk.mldsa65) };
 }
 
 /** Signs `message` under domain `tag` with both halves (~10 ms, dominated by ML-DSA). */
@@ -83,7 +83,7 @@ export function hybridSign(sk: HybridSecretKey, tag: string, message: Uint8Array
   const bytes = hybridSignedBytes(tag, message);
   return {
     ed25519: ed25519Sign(sk.ed25519, bytes),
-    mldsa65: ml_dsa65.sign(bytes, sk.mldsa65, { extraEntropy: false }),
+    mldsa65: mldsaSign(65, sk.mldsa65, bytes),
   };
 }
 
@@ -92,17 +92,7 @@ export function hybridVerify(pk: HybridPublicKey, tag: string, message: Uint8Arr
   try {
     if (!hybridShapesValid(pk, sig) || !(message instanceof Uint8Array)) return false;
     const bytes = hybridSignedBytes(tag, message);
-    return ed25519Verify(pk.ed25519, bytes, sig.ed25519) && mldsa65Verify(pk.mldsa65, bytes, sig.mldsa65);
-  } catch {
-    return false;
-  }
-}
-
-/** ML-DSA-65 verification of already-built signed bytes. Never throws. */
-export function mldsa65Verify(publicKey: Uint8Array, bytes: Uint8Array, signature: Uint8Array): boolean {
-  try {
-    if (publicKey.length !== MLDSA65_PUBLIC_KEY_BYTES || signature.length !== MLDSA65_SIGNATURE_BYTES) return false;
-    return ml_dsa65.verify(signature, bytes, publicKey);
+    return ed25519Verify(pk.ed25519, bytes, sig.ed25519) && mldsaVerify(65, pk.mldsa65, bytes, sig.mldsa65);
   } catch {
     return false;
   }

@@ -4,7 +4,6 @@
 // fails with one clear KeyFileError instead of a confusing crash later.
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { bytesEqual, fromHex, toHex } from './bytes.js';
 import { ED25519_PUBLIC_KEY_BYTES, ED25519_SECRET_KEY_BYTES, ed25519KeyId, ed25519KeyPair, type Ed25519KeyPair } from './ed25519.js';
 import {
@@ -15,6 +14,7 @@ import {
   type HybridPublicKey,
   type HybridSecretKey,
 } from './hybrid.js';
+import { mldsaPublicKey } from './mldsa.js';
 
 export class KeyFileError extends Error {
   constructor(
@@ -75,7 +75,7 @@ function readHybridSecret(file: string): { secretKey: HybridSecretKey; keyId: st
   const sk = { ed25519: hexField(file, o, 'ed25519', ED25519_SECRET_KEY_BYTES), mldsa65: hexField(file, o, 'mldsa65', MLDSA65_SECRET_KEY_BYTES) };
   let keyId: string;
   try {
-    keyId = hybridKeyId({ ed25519: ed25519KeyPair(sk.ed25519).publicKey, mldsa65: ml_dsa65.getPublicKey(sk.mldsa65) });
+    keyId = hybridKeyId({ ed25519: ed25519KeyPair(sk.ed25519).publicKey, mldsa65: mldsaPublicKey(65, sk.mldsa65) });
   } catch (e) {
     throw new KeyFileError(file, `secret key does not decode: ${e instanceof Error ? e.message : String(e)}`);
   }
