@@ -25,6 +25,7 @@ export function checkLinearizable(history: readonly HistoryOp[]): Linearizabilit
   const byKey = new Map<string, HistoryOp[]>();
   for (const op of history) {
     if (op.op === 'get' && op.complete === null) continue; // observed nothing
+    if (op.op === 'put' && op.complete !== null && op.result !== 'ok') continue; // refused: wrote nothing
     let list = byKey.get(op.key);
     if (!list) byKey.set(op.key, (list = []));
     list.push(op);

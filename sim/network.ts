@@ -28,6 +28,8 @@ export interface NetworkFaults {
   reorderP: number;
   reorderExtraMsMax: number;
   partitions: Partition[];
+  /** Loss, duplication and reordering stop at this virtual time (the network heals); absent = never. */
+  activeUntilMs?: number;
 }
 
 export const noNetworkFaults: NetworkFaults = { lossP: 0, dupP: 0, reorderP: 0, reorderExtraMsMax: 0, partitions: [] };
@@ -84,6 +86,11 @@ export class Network {
     if (this.blocked(from, to, nowMs)) {
       this.stats.partitioned++;
       return [];
+    }
+    const noisy = this.faults.activeUntilMs === undefined || nowMs < this.faults.activeUntilMs;
+    if (!noisy) {
+      this.stats.delivered++;
+      return [this.drawLatency(from, to)];
     }
     if (this.prng.chance(this.faults.lossP)) {
       this.stats.dropped++;

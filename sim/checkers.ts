@@ -1,0 +1,129 @@
+// The run's checkers. Safety is checked on every commit as it happens (so a violation is reported
+// at the virtual time it occurred, with the replica and height); liveness and linearizability are
+// judged when the run ends.
+//   agreement   no two honest replicas commit different blocks at one height
+//   execution   honest replicas have identical state roots, receipts roots and receipt-chain heads at
+//               every committed height
+//   validity    every committed command was submitted by a client (same bytes)
+//   order       each replica commits heights 1, 2, 3, ... without gaps or going back (a restarted
+//               replica may re-commit a height only with the same block)
+import { checkLinearizable, type LinearizabilityResult } from './linearizability.js';
+import type { HistoryOp } from './history.js';
+
+export interface CommitRecord {
+  replica: number;
+  height: number;
+  atMs: number;
+  blockHash: string;
+  /** Identities and content digests of the block's commands, in block order. */
+  commands: { client: string; seq: number; digest: string }[];
+  stateRoot: string;
+  receiptsRoot: string;
+  /** Hash of the last receipt in this replica's receipt chain after executing the block. */
+  receiptChainHead: string;
+}
+
+export interface Violation {
+  kind: 'agreement' | 'execution' | 'validity' | 'order';
+  atMs: number;
+  replica: number;
+  height: number;
+  detail: string;
+}
+
+/** At most this many violations are kept: the first ones tell the story. */
+export const maxViolationsKept = 20;
+
+export class SafetyChecker {
+  readonly violations: Violation[] = [];
+  violationCount = 0;
+  private readonly firstAt = new Map<number, CommitRecord>();
+  private readonly lastHeight = new Map<number, number>();
+  /** `${client}#${seq}` -> digest of the submitted envelope. */
+  private readonly submitted = new Map<string, string>();
+  highestCommitted = 0;
+
+  noteSubmitted(client: string, seq: number, digest: string): void {
+    this.submitted.set(`${client}#${seq}`, digest);
+  }
+
+  /** Called for every commit of an honest replica. */
+  onCommit(rec: CommitRecord): void {
+    const last = this.lastHeight.get(rec.replica) ?? 0;
+    const first = this.firstAt.get(rec.height);
+    if (rec.height !== last + 1 && !(rec.height <= last && first)) {
+      this.report({ kind: 'order', atMs: rec.atMs, replica: rec.replica, height: rec.height, detail: `committed height ${rec.height} after ${last}` });
+    }
+    this.lastHeight.set(rec.replica, Math.max(last, rec.height));
+    if (!first) {
+      this.firstAt.set(rec.height, rec);
+      this.highestCommitted = Math.max(this.highestCommitted, rec.height);
+    } else {
+      if (first.blockHash !== rec.blockHash) {
+        this.report({ kind: 'agreement', atMs: rec.atMs, replica: rec.replica, height: rec.height, detail: `block ${short(rec.blockHash)} but replica ${first.replica} committed ${short(first.blockHash)}` });
+      } else if (first.stateRoot !== rec.stateRoot || first.receiptsRoot !== rec.receiptsRoot || first.receiptChainHead !== rec.receiptChainHead) {
+        this.report({ kind: 'execution', atMs: rec.atMs, replica: rec.replica, height: rec.height, detail: `roots state ${short(rec.stateRoot)}/receipts ${short(rec.receiptsRoot)}/chain ${short(rec.receiptChainHead)} differ from replica ${first.replica}'s ${short(first.stateRoot)}/${short(first.receiptsRoot)}/${short(first.receiptChainHead)}` });
+      }
+    }
+    for (const c of rec.commands) {
+      const d = this.submitted.get(`${c.client}#${c.seq}`);
+      if (d !== c.digest) {
+        this.report({ kind: 'validity', atMs: rec.atMs, replica: rec.replica, height: rec.height, detail: `command ${c.client}#${c.seq} ${d === undefined ? 'was never submitted' : 'differs from what its client submitted'}` });
+      }
+    }
+  }
+
+  /** Height -> first honest commit record (for reports and the committed-command count). */
+  committed(): ReadonlyMap<number, CommitRecord> {
+    return this.firstAt;
+  }
+
+  private report(v: Violation): void {
+    this.violationCount++;
+    if (this.violations.length < maxViolationsKept) this.violations.push(v);
+  }
+}
+
+export interface LivenessReport {
+  ok: boolean;
+  /** Virtual time at which the last fault healed. */
+  faultEndMs: number;
+  boundMs: number;
+  /** Virtual time of the last completed operation (0 if none). */
+  lastCompleteMs: number;
+  /** Operations that never completed. */
+  pending: number;
+  /** Operations the workload planned but never got to invoke. */
+  notStarted: number;
+  detail: string;
+}
+
+/** After the last fault heals, every operation must complete within `boundMs` of virtual time. */
+export function checkLiveness(history: readonly HistoryOp[], planned: number, faultEndMs: number, boundMs: number): LivenessReport {
+  let lastCompleteMs = 0;
+  let pending = 0;
+  for (const op of history) {
+    if (op.complete === null) pending++;
+    else lastCompleteMs = Math.max(lastCompleteMs, op.complete);
+  }
+  const notStarted = planned - history.length;
+  const lateMs = lastCompleteMs - faultEndMs;
+  let detail = 'all operations completed within the bound after the faults healed';
+  let ok = true;
+  if (pending > 0 || notStarted > 0) {
+    ok = false;
+    detail = `${pending} operation(s) never completed, ${notStarted} never started`;
+  } else if (lateMs > boundMs) {
+    ok = false;
+    detail = `last operation completed ${lateMs} ms after the faults healed (bound ${boundMs} ms)`;
+  }
+  return { ok, faultEndMs, boundMs, lastCompleteMs, pending, notStarted, detail };
+}
+
+export function checkHistory(history: readonly HistoryOp[]): LinearizabilityResult {
+  return checkLinearizable(history);
+}
+
+function short(hex: string): string {
+  return hex.slice(0, 12);
+}

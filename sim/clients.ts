@@ -1,0 +1,108 @@
+// Simulated clients: the key-value workload. Each client has at most one operation outstanding,
+// broadcasts its signed command to every replica, retries with the same (client, seq) until it has
+// f+1 matching replies (so up to f Byzantine replicas cannot make it accept a wrong result), and
+// records every operation in the history. Keys come from a small space so gets race with puts.
+import type { CanonicalValue } from '../crypto/canonical.js';
+import type { KernelCommand } from '../kernel/api.js';
+import type { History, RegisterValue } from './history.js';
+import type { Prng } from './prng.js';
+
+export interface ClientSealer {
+  /** Signs a kernel command into envelope bytes (sim/crypto-scheme.ts). */
+  seal(cmd: KernelCommand): Uint8Array;
+}
+
+export interface OpDraw {
+  op: 'put' | 'get';
+  key: string;
+  value: RegisterValue;
+  /** Kernel command type and fields. */
+  type: string;
+  fields: Record<string, CanonicalValue>;
+}
+
+export interface Workload {
+  /** Descriptor the kernel runs (parsed JSON). */
+  descriptor: CanonicalValue;
+  /** Draws the next operation of a client. */
+  nextOp(prng: Prng, client: string, seq: number): OpDraw;
+  /** The client-visible result of a receipt (`result`/`output` of the kernel receipt). */
+  resultOf(op: 'put' | 'get', receipt: { result: string; output: CanonicalValue }): RegisterValue;
+}
+
+export interface PendingOp {
+  seq: number;
+  op: 'put' | 'get';
+  bytes: Uint8Array;
+  /** replica -> result key it reported (first reply per replica counts). */
+  replies: Map<number, string>;
+  invokeMs: number;
+}
+
+export class SimClient {
+  private seq = 0;
+  pending: PendingOp | null = null;
+
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    readonly principal: string,
+    private readonly sealer: ClientSealer,
+    private readonly prng: Prng,
+    private readonly workload: Workload,
+    private readonly history: History,
+    /** Matching replies needed: f+1. */
+    private readonly quorum: number,
+  ) {}
+
+  /** Starts the next operation (the caller has checked the op budget); returns the envelope to broadcast. */
+  start(nowMs: number): PendingOp {
+    if (this.pending) throw new Error(`client ${this.name} already has an operation outstanding`);
+    const seq = ++this.seq;
+    const op = this.workload.nextOp(this.prng, this.name, seq);
+    const cmd: KernelCommand = { principal: this.principal, seq, type: op.type, fields: op.fields };
+    const bytes = this.sealer.seal(cmd);
+    this.history.invoke(this.name, seq, op.op, op.key, op.value, nowMs);
+    this.pending = { seq, op: op.op, bytes, replies: new Map(), invokeMs: nowMs };
+    return this.pending;
+  }
+
+  /**
+   * A replica's reply. Completes the op when f+1 distinct replicas reported the same result;
+   * returns true then. Replies for other seqs (late duplicates) are ignored.
+   */
+  onReply(replica: number, seq: number, result: RegisterValue, nowMs: number): boolean {
+    const p = this.pending;
+    if (!p || p.seq !== seq || p.replies.has(replica)) return false;
+    const key = result === null ? 'null' : 's:' + result;
+    p.replies.set(replica, key);
+    let matching = 0;
+    for (const v of p.replies.values()) if (v === key) matching++;
+    if (matching < this.quorum) return false;
+    this.history.complete(this.name, seq, nowMs, result);
+    this.pending = null;
+    return true;
+  }
+}
+
+/** The default workload: a key-value register over kernel/examples/kv.json. */
+export function kvWorkload(descriptor: CanonicalValue, keyCount: number): Workload {
+  const keys = Array.from({ length: keyCount }, (_, i) => `k${i}`);
+  return {
+    descriptor,
+    nextOp(prng, client, seq): OpDraw {
+      const key = prng.pick(keys);
+      if (prng.chance(0.5)) {
+        // Unique values make a stale or invented read unambiguous in the history.
+        const value = `${client}.${seq}`;
+        return { op: 'put', key, value, type: 'put', fields: { key, value } };
+      }
+      return { op: 'get', key, value: null, type: 'get', fields: { key } };
+    },
+    resultOf(op, receipt) {
+      if (receipt.result !== 'ok') return `!${receipt.result}`;
+      if (op === 'put') return 'ok';
+      return typeof receipt.output === 'string' ? receipt.output : null;
+    },
+  };
+}

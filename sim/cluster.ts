@@ -1,0 +1,393 @@
+// The simulated cluster: replicas (honest, Byzantine, Twins), clients, the network and the fault
+// plan, all driven from one (virtual time, sequence)-ordered event queue. No real timers, no wall
+// clock, one seeded PRNG tree: the same options give the same trace, byte for byte.
+import { Replica } from '../consensus/replica.js';
+import type { Command, ConsensusConfig, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState } from '../consensus/types.js';
+import { genesisQc } from '../consensus/block.js';
+import { createKernel, type Genesis, type Receipt } from '../kernel/api.js';
+import type { CanonicalValue } from '../crypto/canonical.js';
+import { hashTagged } from '../crypto/hash.js';
+import { toHex } from '../crypto/bytes.js';
+import { EventQueue } from './event-queue.js';
+import { Prng } from './prng.js';
+import { Network, regionLatencyMatrix, type LatencyMatrix } from './network.js';
+import { planFaults, type FaultPlan } from './faults.js';
+import { ReplicaHost, type HostEnv } from './replica-host.js';
+import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
+import { createSimCrypto, type SimCrypto } from './crypto-scheme.js';
+import { SimClient, type Workload } from './clients.js';
+import { History, type RegisterValue } from './history.js';
+import { SafetyChecker, type CommitRecord } from './checkers.js';
+import { Trace } from './trace.js';
+import { describeMessage, messageType } from './describe.js';
+import { protocolF, type SimOptions } from './options.js';
+
+type SimEvent =
+  | { k: 'deliver'; host: number; from: ReplicaId; fromLabel: string; message: Message }
+  | { k: 'timer'; host: number; view: number; incarnation: number }
+  | { k: 'request'; host: number; client: number; command: Command }
+  | { k: 'reply'; client: number; replica: ReplicaId; seq: number; result: RegisterValue }
+  | { k: 'clientNext'; client: number }
+  | { k: 'clientRetry'; client: number; seq: number; attempt: number }
+  | { k: 'crash'; host: number }
+  | { k: 'restart'; host: number };
+
+export interface ClusterStats {
+  events: number;
+  messagesDelivered: number;
+  messagesToDownHosts: number;
+  dropsByReason: Record<string, number>;
+  reportsByKind: Record<string, number>;
+  clientRetries: number;
+  rootsSigned: number;
+  rootsVerified: number;
+  rootsInvalid: number;
+}
+
+export interface Finding {
+  kind: 'persist' | 'crash';
+  atMs: number;
+  replica: string;
+  detail: string;
+}
+
+/** Timing of the protocol for a latency matrix: the view timeout must cover a round trip comfortably. */
+export function timeoutsFor(latency: LatencyMatrix): { baseTimeoutMs: number; maxTimeoutMs: number; retryMs: number } {
+  let maxOneWay = 1;
+  for (const row of latency) for (const r of row) maxOneWay = Math.max(maxOneWay, r.maxMs);
+  const baseTimeoutMs = 4 * maxOneWay + 50;
+  return { baseTimeoutMs, maxTimeoutMs: Math.min(8_000, 16 * baseTimeoutMs), retryMs: Math.max(200, 3 * baseTimeoutMs) };
+}
+
+export class Cluster {
+  readonly queue = new EventQueue<SimEvent>();
+  readonly history = new History();
+  readonly checker = new SafetyChecker();
+  readonly trace: Trace;
+  readonly plan: FaultPlan;
+  readonly network: Network;
+  readonly hosts: ReplicaHost[] = [];
+  readonly clients: SimClient[] = [];
+  readonly findings: Finding[] = [];
+  readonly stats: ClusterStats = {
+    events: 0, messagesDelivered: 0, messagesToDownHosts: 0, dropsByReason: {}, reportsByKind: {}, clientRetries: 0, rootsSigned: 0, rootsVerified: 0, rootsInvalid: 0,
+  };
+  nowMs = 0;
+  opsStarted = 0;
+  opsCompleted = 0;
+  private readonly crypto: SimCrypto;
+  private readonly hostsOf: number[][] = [];
+  /** Twins: which twin (0/1) each replica talks to; null without Twins. */
+  private readonly twinSide: number[] | null = null;
+  private readonly twinId: number | null = null;
+  private readonly clientByPrincipal = new Map<string, number>();
+  private readonly genesis: Genesis;
+  private readonly timing: ReturnType<typeof timeoutsFor>;
+  private readonly prngClients: Prng;
+  private readonly prngByz: Prng;
+  /** Cached liveness deadline of the oldest outstanding operation (recomputed every few events). */
+  private deadlineMs = Infinity;
+
+  constructor(
+    readonly options: SimOptions,
+    private readonly workload: Workload,
+  ) {
+    const o = options;
+    const root = new Prng(o.seed);
+    const prngNet = root.fork();
+    this.prngClients = root.fork();
+    this.prngByz = root.fork();
+    const prngKeys = root.fork();
+    const prngTwins = root.fork();
+    this.trace = new Trace(o.keepTrace);
+    this.plan = planFaults({ seed: o.seed, nodes: o.nodes, byzantine: o.byzantine, classes: o.faults, faultWindowMs: o.faultWindowMs });
+    const latency = regionLatencyMatrix(o.regions, { minMs: 1, maxMs: 2 });
+    this.timing = timeoutsFor(latency);
+    const regionOf = [...Array.from({ length: o.nodes }, (_, i) => i % o.regions), ...Array.from({ length: o.clients }, (_, i) => i % o.regions)];
+    this.network = new Network(prngNet, latency, regionOf, this.plan.network);
+    this.crypto = createSimCrypto(o.crypto, o.nodes, prngKeys);
+
+    for (let i = 0; i < o.clients; i++) {
+      const name = `c${i}`;
+      const { principal, seal } = this.crypto.client(name);
+      this.clientByPrincipal.set(principal, i);
+      this.clients.push(new SimClient(i, name, principal, { seal }, this.prngClients.fork(), workload, this.history, protocolF(o.nodes) + 1));
+    }
+    const principals: Genesis['principals'] = {};
+    for (const c of this.clients) principals[c.principal] = { commands: ['*'] };
+    this.genesis = { chainId: `knhk-sim-${o.seed}`, admins: [], adminThreshold: 0, descriptor: workload.descriptor as CanonicalValue, principals };
+
+    const twinAssignment = this.plan.byzantine.find((b) => b.behaviours.includes('twins'));
+    if (twinAssignment) {
+      this.twinId = twinAssignment.node;
+      this.twinSide = Array.from({ length: o.nodes }, (_, i) => (i === twinAssignment.node ? -1 : prngTwins.int(0, 1)));
+    }
+    for (let id = 0; id < o.nodes; id++) {
+      this.hostsOf.push([]);
+      const twins = id === this.twinId ? 2 : 1;
+      for (let t = 0; t < twins; t++) this.addHost(id, t);
+    }
+    this.scheduleFaults();
+  }
+
+  private honestId(id: ReplicaId): boolean {
+    return !this.plan.byzantine.some((b) => b.node === id);
+  }
+
+  private consensusConfig(id: ReplicaId): ConsensusConfig {
+    return {
+      n: this.options.nodes,
+      f: protocolF(this.options.nodes),
+      self: id,
+      maxBatchCommands: this.options.maxBatchCommands,
+      maxBatchBytes: 4 * 1024 * 1024,
+      baseTimeoutMs: this.timing.baseTimeoutMs,
+      maxTimeoutMs: this.timing.maxTimeoutMs,
+      unsafeTestOnly: this.honestId(id) ? this.options.unsafeTestOnly : undefined,
+    };
+  }
+
+  private makeCore(id: ReplicaId, restored: RecoveredState | undefined): Core {
+    const replica = new Replica(this.consensusConfig(id), this.crypto.consensusCrypto(id), restored);
+    const byz = this.plan.byzantine.find((b) => b.node === id);
+    if (!byz) return replica;
+    return new ByzantineCore(replica, { self: id, n: this.options.nodes, sign: this.crypto.replicaSigner(id), prng: this.prngByz.fork() }, behavioursOf(byz.behaviours));
+  }
+
+  private addHost(id: ReplicaId, twin: number): void {
+    const store = ReplicaHost.freshStore(createKernel(this.genesis));
+    const host = new ReplicaHost(this.hosts.length, id, twin, this.honestId(id), this.makeCore(id, undefined), store, this.env);
+    this.hostsOf[id].push(this.hosts.length);
+    this.hosts.push(host);
+  }
+
+  private scheduleFaults(): void {
+    for (const c of this.plan.crashes) {
+      for (const h of this.hostsOf[c.node]) {
+        this.queue.push(c.atMs, { k: 'crash', host: h });
+        this.queue.push(c.restartMs, { k: 'restart', host: h });
+      }
+    }
+  }
+
+  // ---- the world as the replica hosts see it ----
+
+  private readonly env: HostEnv = {
+    send: (from, to, message) => this.sendMessage(from, to, message),
+    broadcast: (from, message) => {
+      for (let to = 0; to < this.options.nodes; to++) if (to !== from.id) this.sendMessage(from, to, message);
+    },
+    setTimer: (host, view, durationMs) => {
+      const h = host.index;
+      // Clock drift: a replica whose clock runs slow waits longer in real (virtual) time.
+      const d = Math.max(0, durationMs) * this.plan.drift[host.id];
+      this.queue.push(this.nowMs + d, { k: 'timer', host: h, view, incarnation: host.incarnation });
+    },
+    committed: (host, record, receipts) => this.onCommitted(host, record, receipts),
+    openCommand: (bytes) => this.crypto.openCommand(bytes),
+    finding: (host, kind, detail) => {
+      if (this.findings.length < 50) this.findings.push({ kind, atMs: this.nowMs, replica: host.label, detail });
+    },
+    dropped: (_host, reason) => {
+      this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + 1;
+    },
+    reported: (_host, kind) => {
+      this.stats.reportsByKind[kind] = (this.stats.reportsByKind[kind] ?? 0) + 1;
+    },
+  };
+
+  /** Routes one message through the network to every host of `to` that `from` can reach (Twins split the network). */
+  private sendMessage(from: ReplicaHost, to: ReplicaId, message: Message): void {
+    if (to < 0 || to >= this.options.nodes || !Number.isInteger(to)) return;
+    for (const h of this.hostsOf[to]) {
+      const target = this.hosts[h];
+      if (!this.twinsConnected(from, target)) continue;
+      for (const delay of this.network.route(from.id, to, this.nowMs)) {
+        this.queue.push(this.nowMs + delay, { k: 'deliver', host: h, from: from.id, fromLabel: from.label, message });
+      }
+    }
+  }
+
+  /** Twin i talks only to the replicas on side i; everyone else talks normally. */
+  private twinsConnected(a: ReplicaHost, b: ReplicaHost): boolean {
+    if (this.twinSide === null) return true;
+    if (a.id === this.twinId && b.id === this.twinId) return a.twin === b.twin;
+    if (a.id === this.twinId) return this.twinSide[b.id] === a.twin;
+    if (b.id === this.twinId) return this.twinSide[a.id] === b.twin;
+    return true;
+  }
+
+  private onCommitted(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void {
+    this.trace.record(this.nowMs, host.label, host.label, 'commit', `h=${record.height} b=${record.blockHash.slice(0, 8)} cmds=${record.commands.length} state=${record.stateRoot.slice(0, 8)}`);
+    if (host.honest) {
+      this.checker.onCommit(record);
+      if (this.crypto.mode === 'real') {
+        const sig = this.crypto.signRoots(host.id, record.height, hexBytes(record.blockHash), hexBytes(record.receiptsRoot), hexBytes(record.stateRoot));
+        if (sig) {
+          this.stats.rootsSigned++;
+          if (this.crypto.verifyRoots(sig)) this.stats.rootsVerified++;
+          else this.stats.rootsInvalid++;
+        }
+      }
+    }
+    for (const r of receipts) {
+      // A replayed (client, seq) was answered when it first executed.
+      if (r.result === 'failed' && r.ruleId === 'kernel.replay') continue;
+      const client = this.clientByPrincipal.get(r.principal);
+      if (client === undefined) continue;
+      let result = this.workload.resultOf(r.type === 'put' ? 'put' : 'get', r);
+      if (!host.honest && this.plan.byzantine.find((b) => b.node === host.id)?.behaviours.includes('garbage')) result = 'byzantine-lie';
+      for (const delay of this.network.route(host.id, this.options.nodes + client, this.nowMs)) {
+        this.queue.push(this.nowMs + delay, { k: 'reply', client, replica: host.id, seq: r.seq, result });
+      }
+    }
+  }
+
+  // ---- the run ----
+
+  /** Runs until every operation completed, or liveness is lost for good, or a hard bound is hit. */
+  run(): void {
+    const o = this.options;
+    for (const h of this.hosts) h.handle({ type: 'start' }, 0);
+    for (let c = 0; c < this.clients.length && this.opsStarted < o.commands; c++) this.queue.push(this.prngClients.int(0, 5), { k: 'clientNext', client: c });
+    const hardStopMs = this.plan.faultEndMs + o.livenessBoundMs + Math.max(60_000, o.commands * 50);
+    let lastProgress = 0;
+    for (;;) {
+      if (this.opsCompleted >= o.commands && this.opsStarted >= o.commands) break;
+      const next = this.queue.pop();
+      if (!next) break;
+      if (next.timeMs > hardStopMs) break;
+      // Once the oldest outstanding operation is past its liveness deadline, the run has failed; stop.
+      if ((this.stats.events & 255) === 0) this.deadlineMs = this.livenessDeadlineMs();
+      if (next.timeMs > this.deadlineMs && next.timeMs > this.livenessDeadlineMs()) break;
+      this.nowMs = next.timeMs;
+      if (++this.stats.events > o.maxEvents) break;
+      this.dispatch(next.event);
+      if (o.onProgress && this.opsCompleted !== lastProgress && (this.opsCompleted & 31) === 0) {
+        lastProgress = this.opsCompleted;
+        o.onProgress(this.opsCompleted, o.commands);
+      }
+    }
+    o.onProgress?.(this.opsCompleted, o.commands);
+  }
+
+  private livenessDeadlineMs(): number {
+    let deadline = Infinity;
+    for (const c of this.clients) {
+      const p = c.pending;
+      if (p) deadline = Math.min(deadline, Math.max(p.invokeMs, this.plan.faultEndMs) + this.options.livenessBoundMs);
+    }
+    return deadline;
+  }
+
+  private dispatch(e: SimEvent): void {
+    switch (e.k) {
+      case 'deliver': {
+        const host = this.hosts[e.host];
+        const type = messageType(e.message);
+        if (!host.up) {
+          this.stats.messagesToDownHosts++;
+          this.trace.record(this.nowMs, e.fromLabel, host.label, `${type}(down)`, '');
+          return;
+        }
+        this.stats.messagesDelivered++;
+        this.trace.record(this.nowMs, e.fromLabel, host.label, type, type === 'garbage' ? '' : describeMessage(e.message));
+        host.handle({ type: 'message', from: e.from, message: e.message }, this.nowMs);
+        return;
+      }
+      case 'timer': {
+        const host = this.hosts[e.host];
+        if (!host.up || host.incarnation !== e.incarnation) return;
+        this.trace.record(this.nowMs, host.label, host.label, 'timer', `v=${e.view}`);
+        host.handle({ type: 'timer', view: e.view }, this.nowMs);
+        return;
+      }
+      case 'request': {
+        const host = this.hosts[e.host];
+        if (!host.up) return;
+        this.trace.record(this.nowMs, `c${e.client}`, host.label, 'request', `seq=${e.command.seq}`);
+        // Admission: the client service checks the envelope before consensus sees it (node/ does the same).
+        const opened = this.crypto.openCommand(e.command.bytes);
+        if (!opened.ok || opened.client !== e.command.client || opened.seq !== e.command.seq) {
+          this.env.dropped(host, 'badClientEnvelope');
+          return;
+        }
+        host.handle({ type: 'clientCommand', command: e.command }, this.nowMs);
+        return;
+      }
+      case 'reply': {
+        const client = this.clients[e.client];
+        this.trace.record(this.nowMs, `r${e.replica}`, client.name, 'reply', `seq=${e.seq} ${e.result === null ? 'null' : e.result}`);
+        if (client.onReply(e.replica, e.seq, e.result, this.nowMs)) {
+          this.opsCompleted++;
+          this.queue.push(this.nowMs + this.prngClients.int(0, 5), { k: 'clientNext', client: e.client });
+        }
+        return;
+      }
+      case 'clientNext': {
+        if (this.opsStarted >= this.options.commands) return;
+        const client = this.clients[e.client];
+        if (client.pending) return;
+        this.opsStarted++;
+        const op = client.start(this.nowMs);
+        this.checker.noteSubmitted(client.principal, op.seq, toHex(hashTagged('knhk/sim/envelope', op.bytes)));
+        this.trace.record(this.nowMs, client.name, client.name, 'invoke', `seq=${op.seq} ${op.op}`);
+        this.broadcastRequest(e.client, op.seq, op.bytes);
+        this.queue.push(this.nowMs + this.timing.retryMs, { k: 'clientRetry', client: e.client, seq: op.seq, attempt: 1 });
+        return;
+      }
+      case 'clientRetry': {
+        const client = this.clients[e.client];
+        const p = client.pending;
+        if (!p || p.seq !== e.seq) return;
+        this.stats.clientRetries++;
+        this.trace.record(this.nowMs, client.name, client.name, 'retry', `seq=${e.seq} #${e.attempt}`);
+        this.broadcastRequest(e.client, p.seq, p.bytes);
+        const backoff = this.timing.retryMs * Math.min(8, 2 ** e.attempt);
+        this.queue.push(this.nowMs + backoff, { k: 'clientRetry', client: e.client, seq: e.seq, attempt: e.attempt + 1 });
+        return;
+      }
+      case 'crash': {
+        const host = this.hosts[e.host];
+        if (!host.up) return;
+        host.up = false;
+        this.trace.record(this.nowMs, host.label, host.label, 'crash', `executed=${host.executedHeight}`);
+        return;
+      }
+      case 'restart': {
+        const host = this.hosts[e.host];
+        if (host.up) return;
+        host.up = true;
+        host.incarnation++;
+        host.core = this.makeCore(host.id, recoveredFrom(host));
+        this.trace.record(this.nowMs, host.label, host.label, 'restart', `voted=${host.durable.safety?.highestVotedView ?? 0} executed=${host.executedHeight}`);
+        host.handle({ type: 'start' }, this.nowMs);
+        return;
+      }
+    }
+  }
+
+  private broadcastRequest(client: number, seq: number, bytes: Uint8Array): void {
+    const command: Command = { client: this.clients[client].principal, seq, bytes };
+    const from = this.options.nodes + client;
+    for (let h = 0; h < this.hosts.length; h++) {
+      for (const delay of this.network.route(from, this.hosts[h].id, this.nowMs)) {
+        this.queue.push(this.nowMs + delay, { k: 'request', host: h, client, command });
+      }
+    }
+  }
+}
+
+/** What a restarted replica reads back from its durable store. */
+function recoveredFrom(host: ReplicaHost): RecoveredState | undefined {
+  const d = host.durable;
+  if (d.safety === null && d.committed === null) return undefined;
+  const safety: SafetyState = d.safety ?? { highestVotedView: 0, lockedView: 0, highQc: d.committed?.qc ?? (genesisQc() as QuorumCert) };
+  return { safety, committed: d.committed, executed: d.executed };
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,42 @@
+// The stand-in client envelope (standin crypto mode): what consensus orders as a command's opaque
+// bytes when clients sign with the simulator's MAC instead of Ed25519. Layout:
+//   u8 signature length | signature | kernel command bytes (encodeCommand)
+// signed over tag || principal || command bytes. `--crypto real` uses node/client/envelope.ts, the
+// envelope production replicas check, instead. Opening never throws: any defect is a reason.
+import { concatBytes, utf8 } from '../crypto/bytes.js';
+import { decodeCommand, encodeCommand, type KernelCommand } from '../kernel/api.js';
+
+export const ENVELOPE_TAG = 'knhk/sim/client-envelope';
+export const maxEnvelopeBytes = 64 * 1024;
+
+export type OpenedCommand = { ok: true; client: string; seq: number; kernelCommand: KernelCommand } | { ok: false; reason: string };
+
+/** The message a client signs: tag || 0 || principal || 0 || command bytes. */
+export function envelopeMessage(principal: string, commandBytes: Uint8Array): Uint8Array {
+  return concatBytes(utf8(ENVELOPE_TAG), new Uint8Array([0]), utf8(principal), new Uint8Array([0]), commandBytes);
+}
+
+export function sealStandIn(cmd: KernelCommand, sign: (m: Uint8Array) => Uint8Array): Uint8Array {
+  const commandBytes = encodeCommand(cmd);
+  const signature = sign(envelopeMessage(cmd.principal, commandBytes));
+  if (signature.length === 0 || signature.length > 255) throw new RangeError(`envelope signature length ${signature.length} not in 1..255`);
+  return concatBytes(new Uint8Array([signature.length]), signature, commandBytes);
+}
+
+export function openStandIn(bytes: Uint8Array, verify: (principal: string, message: Uint8Array, sig: Uint8Array) => boolean): OpenedCommand {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 2) return { ok: false, reason: 'envelope too short' };
+  if (bytes.length > maxEnvelopeBytes) return { ok: false, reason: `envelope larger than ${maxEnvelopeBytes} bytes` };
+  const sigLen = bytes[0];
+  if (sigLen === 0 || 1 + sigLen >= bytes.length) return { ok: false, reason: 'envelope signature length out of range' };
+  const signature = bytes.subarray(1, 1 + sigLen);
+  const commandBytes = bytes.subarray(1 + sigLen);
+  let kernelCommand: KernelCommand;
+  try {
+    kernelCommand = decodeCommand(commandBytes);
+  } catch (e) {
+    return { ok: false, reason: `malformed command: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (kernelCommand.signers !== undefined) return { ok: false, reason: 'a client command cannot carry signers' };
+  if (!verify(kernelCommand.principal, envelopeMessage(kernelCommand.principal, commandBytes), signature)) return { ok: false, reason: 'bad client signature' };
+  return { ok: true, client: kernelCommand.principal, seq: kernelCommand.seq, kernelCommand };
+}

@@ -1,0 +1,169 @@
+// One simulated replica process: the same loop node/ runs — take an input, `core.step(input)`,
+// carry out the effects IN ORDER, feed completions (`executed`) back — with the outside world
+// replaced by callbacks into the cluster. What survives a crash is exactly `durable`: the safety
+// state as of the last `persist` effect, plus the committed chain and kernel state, which the driver
+// writes atomically when it executes a block (node/ writes them in one synced batch). Everything
+// else (the core's memory: mempool, pending blocks, collected votes; armed timers) dies with it.
+import type { Block, Effect, ExecutedRoots, Input, Message, QuorumCert, ReplicaId, SafetyState } from '../consensus/types.js';
+import { assertNever } from '../consensus/types.js';
+import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
+import { hashTagged } from '../crypto/hash.js';
+import { toHex } from '../crypto/bytes.js';
+import type { Core } from './byzantine/core.js';
+import type { OpenedCommand } from './envelope.js';
+import type { CommitRecord } from './checkers.js';
+
+export interface DurableStore {
+  safety: SafetyState | null;
+  committed: { block: Block; qc: QuorumCert } | null;
+  executed: ExecutedRoots | undefined;
+  kernel: KernelState;
+  receiptChainHead: Uint8Array;
+}
+
+/** How the host reaches the rest of the simulated world. */
+export interface HostEnv {
+  send(from: ReplicaHost, to: ReplicaId, message: Message): void;
+  broadcast(from: ReplicaHost, message: Message): void;
+  setTimer(host: ReplicaHost, view: number, durationMs: number): void;
+  /** The host executed a committed block (honest hosts' records go to the safety checker). */
+  committed(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void;
+  openCommand(bytes: Uint8Array): OpenedCommand;
+  /** A broken contract or a core that threw: a finding of the run. */
+  finding(host: ReplicaHost, kind: 'persist' | 'crash', detail: string): void;
+  dropped(host: ReplicaHost, reason: string): void;
+  reported(host: ReplicaHost, kind: string): void;
+}
+
+const CHAIN_START = new Uint8Array(32);
+/** A bound on inputs one delivery may cause (the `executed` feedback loop), as a guard against a runaway core. */
+const maxInputsPerDelivery = 10_000;
+
+export class ReplicaHost {
+  up = true;
+  /** Bumped on every restart so timers armed before a crash never fire into the new incarnation. */
+  incarnation = 0;
+  /** Height of the last block this host executed (durable with the kernel state). */
+  executedHeight = 0;
+
+  constructor(
+    /** Position in the cluster's host list (Twins make it differ from `id`). */
+    readonly index: number,
+    readonly id: ReplicaId,
+    /** 0 normally; 1 for the second of a pair of Twins. */
+    readonly twin: number,
+    readonly honest: boolean,
+    public core: Core,
+    readonly durable: DurableStore,
+    private readonly env: HostEnv,
+  ) {}
+
+  get label(): string {
+    return this.twin === 0 ? `r${this.id}` : `r${this.id}'`;
+  }
+
+  static freshStore(kernel: KernelState): DurableStore {
+    return { safety: null, committed: null, executed: undefined, kernel, receiptChainHead: CHAIN_START };
+  }
+
+  /** Steps the core with `input` and carries out the effects, feeding `executed` back until quiet. */
+  handle(input: Input, nowMs: number): void {
+    if (!this.up) return;
+    const queue: Input[] = [input];
+    for (let i = 0; i < queue.length; i++) {
+      if (i >= maxInputsPerDelivery) throw new Error(`${this.label}: more than ${maxInputsPerDelivery} inputs from one delivery`);
+      let effects: Effect[];
+      try {
+        effects = this.core.step(queue[i]);
+      } catch (e) {
+        this.env.finding(this, 'crash', `core threw on ${queue[i].type}: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
+      for (const effect of effects) this.carryOut(effect, nowMs, queue);
+    }
+  }
+
+  private carryOut(e: Effect, nowMs: number, queue: Input[]): void {
+    switch (e.type) {
+      case 'persist':
+        // Durable at once: the simulated disk never loses a completed persist.
+        this.durable.safety = e.safety;
+        return;
+      case 'send':
+        this.checkPersistedBefore(e.message);
+        this.env.send(this, e.to, e.message);
+        return;
+      case 'broadcast':
+        this.checkPersistedBefore(e.message);
+        this.env.broadcast(this, e.message);
+        return;
+      case 'setTimer':
+        this.env.setTimer(this, e.view, e.durationMs);
+        return;
+      case 'commit': {
+        const executed = this.execute(e.block, e.qc, nowMs);
+        if (executed) queue.push(executed);
+        return;
+      }
+      case 'report':
+        this.env.reported(this, e.kind);
+        return;
+      case 'dropped':
+        this.env.dropped(this, e.reason);
+        return;
+      default:
+        assertNever(e);
+    }
+  }
+
+  /** Persist-before-send: a vote or timeout for view v may leave only once highestVotedView >= v is durable. */
+  private checkPersistedBefore(m: Message): void {
+    if (!this.honest) return; // Byzantine wrappers send what they like; the receivers must cope.
+    const view = m.type === 'vote' ? m.vote.view : m.type === 'timeout' ? m.timeout.view : null;
+    if (view === null) return;
+    const durableView = this.durable.safety?.highestVotedView ?? -1;
+    if (durableView < view) this.env.finding(this, 'persist', `${m.type} for view ${view} sent while the durable highestVotedView is ${durableView}`);
+  }
+
+  /**
+   * Executes a committed block with the kernel. Commands whose envelope fails the client-signature
+   * check (only a Byzantine leader could have proposed them) are skipped — deterministically, so
+   * every honest replica skips the same ones.
+   */
+  private execute(block: Block, qc: QuorumCert, nowMs: number): Input | null {
+    if (block.height <= this.executedHeight) return null; // re-commit after recovery: already durable
+    if (block.height !== this.executedHeight + 1) {
+      this.env.finding(this, 'crash', `commit of height ${block.height} after executing ${this.executedHeight}`);
+    }
+    const batch: KernelCommand[] = [];
+    const commands: CommitRecord['commands'] = [];
+    for (const c of block.commands) {
+      const opened = this.env.openCommand(c.bytes);
+      if (!opened.ok || opened.client !== c.client || opened.seq !== c.seq) continue;
+      batch.push(opened.kernelCommand);
+      commands.push({ client: c.client, seq: c.seq, digest: toHex(hashTagged('knhk/sim/envelope', c.bytes)) });
+    }
+    const r = applyBatch(this.durable.kernel, batch, { height: block.height });
+    this.durable.kernel = r.state;
+    if (r.receiptBytes.length > 0) this.durable.receiptChainHead = receiptHash(r.receiptBytes[r.receiptBytes.length - 1]);
+    const roots: ExecutedRoots = { height: block.height, blockHash: block.hash, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot };
+    this.durable.committed = { block, qc };
+    this.durable.executed = roots;
+    this.executedHeight = block.height;
+    this.env.committed(
+      this,
+      {
+        replica: this.id,
+        height: block.height,
+        atMs: nowMs,
+        blockHash: toHex(block.hash),
+        commands,
+        stateRoot: toHex(r.stateRoot),
+        receiptsRoot: toHex(r.receiptsRoot),
+        receiptChainHead: toHex(this.durable.receiptChainHead),
+      },
+      r.receipts,
+    );
+    return { type: 'executed', height: block.height, blockHash: block.hash, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot };
+  }
+}

@@ -1,0 +1,47 @@
+// The run's trace: one canonical text line per delivered event, folded into a running SHA-256.
+// Same seed and arguments => same lines => same `traceHash`, which is how a run proves it is
+// reproducible byte for byte. Lines are kept only when asked for (`--trace FILE`, `--timeline`),
+// so large sweeps pay for hashing but not for memory.
+import { createHash, type Hash } from 'node:crypto';
+import { tagPrefix } from '../crypto/hash.js';
+import { toHex } from '../crypto/bytes.js';
+
+export const TRACE_TAG = 'knhk/sim/trace';
+
+/** Bound on kept lines so a long run with --trace cannot exhaust memory. */
+export const maxKeptTraceLines = 2_000_000;
+
+export class Trace {
+  private readonly hash: Hash = createHash('sha256').update(tagPrefix(TRACE_TAG));
+  private readonly kept: string[] | null;
+  private count = 0;
+  truncated = false;
+
+  constructor(keepLines: boolean) {
+    this.kept = keepLines ? [] : null;
+  }
+
+  /** One event: `time from->to type detail`; `detail` must itself be deterministic (a digest, ids). */
+  record(timeMs: number, from: string, to: string, type: string, detail: string): void {
+    const line = `${timeMs.toFixed(3)} ${from}->${to} ${type} ${detail}`;
+    this.hash.update(line).update('\n');
+    this.count++;
+    if (this.kept) {
+      if (this.kept.length < maxKeptTraceLines) this.kept.push(line);
+      else this.truncated = true;
+    }
+  }
+
+  get events(): number {
+    return this.count;
+  }
+
+  lines(): readonly string[] {
+    return this.kept ?? [];
+  }
+
+  /** The final hash; the trace must not be recorded into afterwards. */
+  digestHex(): string {
+    return toHex(new Uint8Array(this.hash.copy().digest()));
+  }
+}
