@@ -1,0 +1,57 @@
+// The leader's side: build, sign and broadcast the block of the current view, then vote for it.
+// A leader proposes at most once per view, only with a justification (QC of the previous view, or
+// the TC that ended it), only on top of a block it holds, and only when there is something to do:
+// pending commands, commands in uncommitted ancestors, or a fresh QC that commits commands the
+// others have not learned about yet (without that last case they would wait for a timeout to hear it).
+import { commandKey, makeBlock } from './block.js';
+import { proposalBytes } from './signing.js';
+import { requestSync } from './sync.js';
+import { tryVote } from './voter.js';
+import type { Out, ReplicaState } from './state.js';
+import type { Block, ReplicaId, TimeoutCert } from './types.js';
+
+/** Keys of commands in the uncommitted blocks `path` (a new block must not repeat them). */
+export function inFlightKeys(path: Block[]): Set<string> {
+  const keys = new Set<string>();
+  for (const b of path) for (const c of b.commands) keys.add(commandKey(c));
+  return keys;
+}
+
+/** Someone to ask for a block the QC certifies: its first voter that is not us. */
+function peerOf(s: ReplicaState, voters: ReplicaId[]): ReplicaId {
+  for (const v of voters) if (v !== s.cfg.self) return v;
+  return (s.cfg.self + 1) % s.cfg.n;
+}
+
+export function tryPropose(s: ReplicaState, out: Out): void {
+  const view = s.pm.view;
+  if (s.cfg.leaderOf(view) !== s.cfg.self || s.proposedView >= view) return;
+  const highQc = s.safety.highQc;
+  const lastTc = s.pm.lastTc;
+  let tc: TimeoutCert | null = null;
+  if (highQc.view + 1 !== view) {
+    if (lastTc === null || lastTc.view + 1 !== view) return;
+    tc = lastTc;
+  }
+  const parent = s.tree.get(highQc.blockHash);
+  if (parent === undefined) {
+    requestSync(s, highQc.blockHash, peerOf(s, highQc.votes.map((v) => v.voter)), out);
+    return;
+  }
+  const path = s.tree.pathFromTip(parent);
+  if (path.kind === 'missing') {
+    requestSync(s, path.hash, peerOf(s, highQc.votes.map((v) => v.voter)), out);
+    return;
+  }
+  if (path.kind === 'conflict') return; // highQc forks off our committed chain: > f faulty; reported on commit
+  const commands = s.mempool.take(s.cfg.maxBatchCommands, s.cfg.maxBatchBytes, inFlightKeys(path.blocks));
+  const worthProposing = commands.length > 0 || path.blocks.some((b) => b.commands.length > 0) || s.lastCommittingQcView >= highQc.view;
+  if (!worthProposing) return;
+  const block = makeBlock({ view, justify: highQc, proposer: s.cfg.self, commands, executed: s.executed });
+  s.proposedView = view;
+  s.proposalsSeen.set(view, block.hash);
+  s.tree.insert(block);
+  const signature = s.crypto.sign(proposalBytes(view, block.hash));
+  out.push({ type: 'broadcast', message: { type: 'proposal', block, tc, signature } });
+  tryVote(s, block, tc, out);
+}

@@ -1,0 +1,137 @@
+// One HotStuff replica as a pure state machine: `step(input)` returns the effects the driver must
+// carry out, in order. No clock, no I/O, no randomness; every handler lives in its own file.
+//
+// Effect contract (both drivers, sim/ and node/, must honour it):
+//   - carry out effects in list order;
+//   - a `persist` must be durable before any later effect of the same list is carried out
+//     (persist-before-send: a vote or timeout never leaves before the safety state that allows it);
+//   - `commit` effects come in height order; execute each and feed back `executed` in that order;
+//   - `setTimer { view, durationMs }` delivers `{ type: 'timer', view }` later (stale ones are ignored);
+//   - `send`/`broadcast` may be lost, delayed, duplicated or reordered: the protocol copes.
+import { onExecuted } from './execution.js';
+import { tryPropose } from './proposer.js';
+import { checkCommand, checkMessage } from './shape.js';
+import { createState, type ReplicaState } from './state.js';
+import { onSyncRequest, onSyncResponse } from './sync.js';
+import { onTimeout, onTimer } from './timeouts.js';
+import { onProposal } from './voter.js';
+import { onVote } from './votes.js';
+import { assertNever } from './types.js';
+import type { Command, ConsensusConfig, ConsensusCrypto, Effect, Input, Message, RecoveredState, ReplicaId, SafetyState, View } from './types.js';
+
+export class Replica {
+  private readonly s: ReplicaState;
+
+  constructor(config: ConsensusConfig, crypto: ConsensusCrypto, recovered?: RecoveredState) {
+    this.s = createState(config, crypto, recovered);
+  }
+
+  /** Feed one input; get the effects to carry out, in order. Never throws on peer or client input. */
+  step(input: Input): Effect[] {
+    const out: Effect[] = [];
+    const before = this.snapshotInvariants();
+    switch (input.type) {
+      case 'start':
+        out.push({ type: 'setTimer', view: this.s.pm.view, durationMs: this.s.pm.timeoutMs() });
+        tryPropose(this.s, out);
+        break;
+      case 'message':
+        this.onMessage(input.from, input.message, out);
+        break;
+      case 'clientCommand':
+        this.onCommands([input.command], 'client', out);
+        break;
+      case 'timer':
+        onTimer(this.s, input.view, out);
+        break;
+      case 'executed':
+        onExecuted(this.s, input, out);
+        break;
+      default:
+        assertNever(input);
+    }
+    this.checkInvariants(before);
+    return out;
+  }
+
+  get view(): View {
+    return this.s.pm.view;
+  }
+
+  get safety(): SafetyState {
+    return this.s.safety;
+  }
+
+  get committedHeight(): number {
+    return this.s.tree.committedTip.height;
+  }
+
+  get pendingCommands(): number {
+    return this.s.mempool.size;
+  }
+
+  private onMessage(from: ReplicaId, m: Message, out: Effect[]): void {
+    if (!Number.isSafeInteger(from) || from < 0 || from >= this.s.cfg.n || from === this.s.cfg.self) {
+      out.push({ type: 'dropped', from, reason: 'unknownSender' });
+      return;
+    }
+    const problem = checkMessage(m, this.s.limits);
+    if (problem !== null) {
+      out.push({ type: 'dropped', from, reason: problem.includes('too') ? 'oversized' : 'malformed', detail: problem });
+      return;
+    }
+    switch (m.type) {
+      case 'proposal':
+        return onProposal(this.s, from, m.block, m.tc, m.signature, out);
+      case 'vote':
+        return onVote(this.s, from, m.vote, out);
+      case 'timeout':
+        return onTimeout(this.s, from, m.timeout, m.lastTc, out);
+      case 'syncRequest':
+        return onSyncRequest(this.s, from, m.blockHash, m.maxBlocks, out);
+      case 'syncResponse':
+        return onSyncResponse(this.s, from, m.blocks, out);
+      case 'forward':
+        return this.onCommands(m.commands, from, out);
+      default:
+        assertNever(m);
+    }
+  }
+
+  /** Commands from a client (forwarded to the current leader) or forwarded by a peer (kept here). */
+  private onCommands(commands: Command[], from: ReplicaId | 'client', out: Effect[]): void {
+    const fresh: Command[] = [];
+    for (const c of commands) {
+      const problem = from === 'client' ? checkCommand(c, this.s.limits) : null;
+      if (problem !== null) {
+        out.push({ type: 'dropped', from, reason: problem.includes('large') ? 'oversized' : 'malformed', detail: problem });
+        continue;
+      }
+      const added = this.s.mempool.add(c);
+      if (added === 'added') fresh.push(c);
+      else out.push({ type: 'dropped', from, reason: added === 'full' ? 'mempoolFull' : 'duplicate' });
+    }
+    if (fresh.length === 0) return;
+    const leader = this.s.cfg.leaderOf(this.s.pm.view);
+    if (leader === this.s.cfg.self) tryPropose(this.s, out);
+    else if (from === 'client') out.push({ type: 'send', to: leader, message: { type: 'forward', commands: fresh } });
+  }
+
+  private snapshotInvariants(): { voted: View; locked: View; committed: number; view: View } {
+    return { voted: this.s.safety.highestVotedView, locked: this.s.safety.lockedView, committed: this.s.tree.committedTip.height, view: this.s.pm.view };
+  }
+
+  /** Our own invariants (a violation is a bug in this core, so it crashes loudly). */
+  private checkInvariants(before: { voted: View; locked: View; committed: number; view: View }): void {
+    const s = this.s;
+    const fail = (what: string): never => {
+      throw new Error(`consensus invariant violated on replica ${s.cfg.self}: ${what}`);
+    };
+    if (s.safety.highestVotedView < before.voted) fail('highestVotedView decreased');
+    if (s.safety.lockedView < before.locked) fail('lockedView decreased');
+    if (s.tree.committedTip.height < before.committed) fail('committed height decreased');
+    if (s.pm.view < before.view) fail('view decreased');
+    if (s.safety.highQc.view < s.safety.lockedView) fail('highQc below lock');
+    if (s.executed !== null && s.executed.height > s.tree.committedTip.height) fail('executed beyond committed');
+  }
+}

@@ -1,0 +1,128 @@
+// A replica's side of a proposal: validate it completely (proposer, size, hash, signature,
+// certificates) before anything changes, learn its certificates, store the block, then vote if the
+// safety rules and the execution check allow. Votes go to the leader of the next view, after the
+// new safety state has been persisted (the `persist` effect precedes the `send`).
+import { bytesEqual } from '../crypto/bytes.js';
+import { blockHash, commandKey } from './block.js';
+import { processQc, processTc, tcValid, verifiedQc } from './certificates.js';
+import { inFlightKeys } from './proposer.js';
+import { afterVote, votingRule } from './safety-rules.js';
+import { proposalBytes, voteBytes } from './signing.js';
+import { requestSync } from './sync.js';
+import { onVerifiedVote } from './votes.js';
+import type { Out, ReplicaState } from './state.js';
+import type { Block, ReplicaId, TimeoutCert, Vote } from './types.js';
+
+export function onProposal(s: ReplicaState, from: ReplicaId, block: Block, tc: TimeoutCert | null, signature: Uint8Array, out: Out): void {
+  const drop = (reason: 'wrongProposer' | 'staleView' | 'futureView' | 'badHash' | 'badSignature' | 'conflict' | 'malformed' | 'badCertificate', detail?: string): void => {
+    out.push({ type: 'dropped', from, reason, detail });
+  };
+  if (block.proposer !== from || s.cfg.leaderOf(block.view) !== from) return drop('wrongProposer');
+  if (block.view < s.pm.view) return drop('staleView');
+  if (block.view > s.pm.view + s.cfg.viewWindow) return drop('futureView');
+  if (block.height !== block.justify.height + 1 || !bytesEqual(block.parent, block.justify.blockHash) || block.view <= block.justify.view) {
+    return drop('malformed', 'block does not extend its justify QC');
+  }
+  if (block.executed !== null && block.executed.height >= block.height) return drop('malformed', 'executed roots not below the block');
+  if (!bytesEqual(blockHash(block), block.hash)) return drop('badHash');
+  if (!s.crypto.verify(from, proposalBytes(block.view, block.hash), signature)) return drop('badSignature');
+  const seen = s.proposalsSeen.get(block.view);
+  if (seen !== undefined && !bytesEqual(seen, block.hash)) {
+    out.push({ type: 'report', kind: 'equivocation', detail: `replica ${from} proposed two blocks in view ${block.view}` });
+    return drop('conflict');
+  }
+  const justify = verifiedQc(s, block.justify);
+  if (justify === null) return drop('badCertificate', 'justify QC');
+  if (block.justify.view + 1 !== block.view) {
+    if (tc === null || tc.view + 1 !== block.view || !tcValid(s, tc)) return drop('badCertificate', 'missing or invalid TC');
+  }
+  s.proposalsSeen.set(block.view, block.hash);
+  // Everything is verified: from here on the proposal may change state.
+  processQc(s, justify, from, out);
+  if (tc !== null && tc.view + 1 === block.view) processTc(s, tc, out);
+  const inserted = s.tree.insert(block);
+  if (inserted === 'missingParent') {
+    s.awaiting = { block, tc, from };
+    requestSync(s, block.parent, from, out);
+    return;
+  }
+  if (inserted === 'full' || inserted === 'badLink') return drop('malformed', `block not stored: ${inserted}`);
+  tryVote(s, block, tc, out);
+}
+
+type ExecutionCheck = 'ok' | 'wait' | 'mismatch' | 'tooOld';
+
+/** Execution agreement: the proposal's roots must equal ours for that height (see docs/consensus.md). */
+export function checkExecution(s: ReplicaState, block: Block): ExecutionCheck {
+  const theirs = block.executed;
+  if (theirs === null) return 'ok';
+  const mine = s.executed;
+  if (mine === null || mine.height < theirs.height) return 'wait';
+  const ours = s.executedByHeight.get(theirs.height);
+  if (ours === undefined) return 'tooOld';
+  const same = bytesEqual(ours.blockHash, theirs.blockHash) && bytesEqual(ours.stateRoot, theirs.stateRoot) && bytesEqual(ours.receiptsRoot, theirs.receiptsRoot);
+  return same ? 'ok' : 'mismatch';
+}
+
+/** A block repeats a command if it is in the block twice, in an uncommitted ancestor, or already committed. */
+function repeatsCommand(s: ReplicaState, block: Block, ancestors: Block[]): boolean {
+  const keys = inFlightKeys(ancestors.slice(0, -1));
+  for (const c of block.commands) {
+    const k = commandKey(c);
+    if (keys.has(k) || s.mempool.isCommitted(c)) return true;
+    keys.add(k);
+  }
+  return false;
+}
+
+/** Vote for `block` (held in the tree) if it is in the current view and every rule allows it. */
+export function tryVote(s: ReplicaState, block: Block, tc: TimeoutCert | null, out: Out): void {
+  if (block.view !== s.pm.view) return;
+  const path = s.tree.pathFromTip(block);
+  if (path.kind !== 'ok') return;
+  const verdict = votingRule(s.safety, block.view, block.justify.view, tc, s.cfg.unsafe);
+  if (!verdict.ok) {
+    out.push({ type: 'dropped', from: block.proposer, reason: 'unsafe', detail: verdict.reason });
+    return;
+  }
+  if (repeatsCommand(s, block, path.blocks)) {
+    out.push({ type: 'dropped', from: block.proposer, reason: 'duplicate', detail: 'block repeats a command' });
+    return;
+  }
+  const exec = checkExecution(s, block);
+  if (exec === 'wait') {
+    s.awaiting = { block, tc, from: block.proposer };
+    return;
+  }
+  if (exec === 'mismatch') {
+    const h = block.executed?.height;
+    out.push({ type: 'report', kind: 'stateRootMismatch', detail: `proposal of view ${block.view} by ${block.proposer} carries roots for height ${h} that differ from ours` });
+    out.push({ type: 'dropped', from: block.proposer, reason: 'executionMismatch' });
+    return;
+  }
+  if (exec === 'tooOld') {
+    out.push({ type: 'dropped', from: block.proposer, reason: 'executedTooOld' });
+    return;
+  }
+  if (s.awaiting !== null && s.awaiting.block.view <= block.view) s.awaiting = null;
+  s.safety = afterVote(s.safety, block.view, block.justify.view);
+  out.push({ type: 'persist', safety: s.safety });
+  const vote: Vote = { view: block.view, height: block.height, blockHash: block.hash, voter: s.cfg.self, signature: s.crypto.sign(voteBytes(block.view, block.height, block.hash)) };
+  const next = s.cfg.leaderOf(block.view + 1);
+  if (next === s.cfg.self) onVerifiedVote(s, vote, s.cfg.self, out);
+  else out.push({ type: 'send', to: next, message: { type: 'vote', vote } });
+}
+
+/** Retry the proposal that waited for its parent or for execution, if still current. */
+export function retryAwaiting(s: ReplicaState, out: Out): void {
+  const a = s.awaiting;
+  if (a === null) return;
+  if (a.block.view < s.pm.view) {
+    s.awaiting = null;
+    return;
+  }
+  const inserted = s.tree.insert(a.block);
+  if (inserted === 'missingParent') return;
+  s.awaiting = null;
+  if (inserted === 'inserted' || inserted === 'known') tryVote(s, a.block, a.tc, out);
+}
