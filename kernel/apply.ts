@@ -1,0 +1,106 @@
+// applyBatch: one committed block through µ. Order of work, all deterministic:
+//   1. a due descriptor swap activates (before any command: one version per batch);
+//   2. expired approval requests are dropped;
+//   3. each command yields exactly one receipt, chained to the previous one;
+//   4. the receipts' Merkle root and the state root close the batch.
+// Bad commands never throw: they get `failed`/`denied` receipts. Only a driver bug (a height that
+// does not increase, a stale state handle) throws, before anything is consumed or changed.
+import { toHex } from '../crypto/bytes.js';
+import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
+import { Tag, hashTagged } from '../crypto/hash.js';
+import { merkleRoot } from '../crypto/merkle.js';
+import { commandDigest, commandShapeProblem } from './command.js';
+import { executeCommand, type ExecContext } from './execute.js';
+import { activateDue } from './governance/activate.js';
+import { rejected, type Outcome } from './outcome.js';
+import { sweepExpired } from './policy/approvals.js';
+import { encodeReceipt, receiptHash } from './receipt.js';
+import { consume, storeOf, wrap } from './state/handle.js';
+import { K } from './state/keys.js';
+import type { ApplyResult, KernelCommand, KernelContext, KernelState, Receipt } from './types.js';
+
+export class KernelUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelUsageError';
+  }
+}
+
+const NO_COMMAND = hashTagged(Tag.command);
+const NO_EFFECTS = hashTagged(Tag.effects, canonicalEncode([]));
+
+export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: KernelContext): ApplyResult {
+  const peek = storeOf(state).store;
+  const last = peek.get(K.height) as number;
+  if (ctx === null || typeof ctx !== 'object' || !Number.isSafeInteger(ctx.height) || ctx.height <= last) {
+    throw new KernelUsageError(`applyBatch: ctx.height must be an integer above the last applied height ${last}, got ${String(ctx?.height)}`);
+  }
+  if (!Array.isArray(batch)) throw new KernelUsageError('applyBatch: batch must be an array of commands');
+  const height = ctx.height;
+  const taken = consume(state);
+  const store = taken.store;
+  store.set(K.height, height);
+  const active = activateDue(store, height) ?? taken.active;
+  sweepExpired(store, height);
+  const x: ExecContext = { store, active, height, chainId: store.get(K.chainId) as string };
+
+  let head = store.get(K.head) as Uint8Array;
+  let index = store.get(K.receiptCount) as number;
+  const receipts: Receipt[] = new Array(batch.length);
+  const receiptBytes: Uint8Array[] = new Array(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const cmd = batch[i];
+    let digest = NO_COMMAND;
+    let outcome: Outcome;
+    const problem = commandShapeProblem(cmd);
+    if (problem !== null) outcome = rejected('failed', 'kernel.decode', problem);
+    else {
+      try {
+        digest = commandDigest(cmd);
+      } catch (e) {
+        digest = NO_COMMAND;
+        outcome = rejected('failed', 'kernel.decode', `command has no canonical encoding: ${(e as Error).message}`);
+      }
+      outcome ??= runGuarded(x, cmd, digest);
+    }
+    const ok = problem === null;
+    const receipt: Receipt = {
+      index,
+      height,
+      principal: ok ? cmd.principal : '',
+      seq: ok ? cmd.seq : 0,
+      type: ok ? cmd.type : '',
+      commandDigest: digest,
+      descriptorHash: active.hash,
+      descriptorVersion: active.version,
+      decision: outcome.decision,
+      risk: outcome.risk,
+      ruleId: outcome.ruleId,
+      result: outcome.result,
+      reason: outcome.reason,
+      effectsDigest: outcome.writes.length === 0 ? NO_EFFECTS : hashTagged(Tag.effects, canonicalEncode(outcome.writes as CanonicalValue)),
+      fuelUsed: outcome.fuelUsed,
+      output: outcome.output,
+      prevReceiptHash: head,
+    };
+    const bytes = encodeReceipt(receipt);
+    head = receiptHash(bytes);
+    receipts[i] = receipt;
+    receiptBytes[i] = bytes;
+    index++;
+  }
+  store.set(K.head, head);
+  store.set(K.receiptCount, index);
+  const stateRoot = store.root();
+  return { state: wrap(store, active), receipts, receiptBytes, receiptsRoot: merkleRoot(receiptBytes), stateRoot };
+}
+
+// A bug inside one command must not take the batch (and the replica) down; it becomes a failed
+// receipt. The command's journal was never committed, so no partial state remains.
+function runGuarded(x: ExecContext, cmd: KernelCommand, digest: Uint8Array): Outcome {
+  try {
+    return executeCommand(x, cmd, toHex(digest));
+  } catch (e) {
+    return rejected('failed', 'kernel.internal', `internal error: ${(e as Error)?.message ?? String(e)}`);
+  }
+}

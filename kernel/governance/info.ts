@@ -1,0 +1,31 @@
+// Read-only view of descriptor governance for status displays.
+import { toHex } from '../../crypto/bytes.js';
+import { storeOf } from '../state/handle.js';
+import { K } from '../state/keys.js';
+import type { KernelState } from '../types.js';
+import type { PendingSwap } from './activate.js';
+
+export interface DescriptorInfo {
+  name: string;
+  version: number;
+  hash: string;
+  latestVersion: number;
+  pendingSwap: PendingSwap | null;
+  history: { height: number; action: string; version: number }[];
+  height: number;
+  receipts: number;
+}
+
+export function activeDescriptorInfo(state: KernelState): DescriptorInfo {
+  const { store, active } = storeOf(state);
+  return {
+    name: active.name,
+    version: active.version,
+    hash: toHex(active.hash),
+    latestVersion: store.get(K.latestVersion) as number,
+    pendingSwap: (store.get(K.pendingSwap) ?? null) as unknown as PendingSwap | null,
+    history: (store.get(K.history) ?? []) as unknown as DescriptorInfo['history'],
+    height: store.get(K.height) as number,
+    receipts: store.get(K.receiptCount) as number,
+  };
+}

@@ -1,0 +1,32 @@
+// The key layout of kernel state: one short prefix per kind of entry, so namespaces never collide.
+// State names, limit names and principal ids may not contain '/', so `u/<name>/<mapKey>` is unique.
+export const K = {
+  /** Height of the last applied batch (int). */
+  height: 'm/height',
+  /** Hash of the last receipt (bytes; 32 zero bytes before the first). */
+  head: 'm/head',
+  /** Receipts issued so far (int) = the next receipt's index. */
+  receiptCount: 'm/count',
+  chainId: 'm/chain',
+  /** Sorted admin key ids (list of strings) and the m-of-n threshold (int). */
+  admins: 'g/admins',
+  adminThreshold: 'g/threshold',
+  /** Version number of the active descriptor (int). */
+  activeVersion: 'g/active',
+  /** Highest installed version (int). */
+  latestVersion: 'g/latest',
+  /** null or { version, atHeight, action }: a swap/rollback waiting for its height. */
+  pendingSwap: 'g/pending',
+  /** List of { height, action, version } governance events, oldest first. */
+  history: 'g/history',
+  /** Sorted list of [expiresAt, requestId] of open approval requests. */
+  approvalExpiry: 'a:expiry',
+  descriptor: (version: number) => `g/d/${version}`,
+  principal: (id: string) => `p/${id}`,
+  lastSeq: (id: string) => `s/${id}`,
+  approval: (requestId: string) => `a/${requestId}`,
+  scalar: (name: string) => `u/${name}`,
+  mapEntry: (name: string, key: string) => `u/${name}/${key}`,
+  limit: (name: string, scope: string) => `l/${name}/${scope}`,
+  workflowCase: (caseId: string) => `w/${caseId}`,
+} as const;
