@@ -3,10 +3,11 @@
 // have taken, and produces nothing).
 import type { CaseState, CompiledTask, CompiledWorkflow } from './types.js';
 import { tokensAt } from './draft.js';
+import { caseProblem } from './case-check.js';
 
-/** Sorted ids of the tasks that may complete now (empty unless the case is running). */
+/** Sorted ids of the tasks that may complete now (empty unless a well-formed case of `wf` is running). */
 export function enabledTasks(wf: CompiledWorkflow, c: CaseState): string[] {
-  if (c.status !== 'running') return [];
+  if (caseProblem(wf, c) !== null || c.status !== 'running') return [];
   return wf.taskIds.filter((id) => isEnabled(c, wf.tasks[id]));
 }
 

@@ -5,6 +5,7 @@ import type { CaseState, CompiledTask, CompiledWorkflow, CompleteInput, StepResu
 import { Draft, StepFailure, tokensAt, totalTokens } from './draft.js';
 import { isEnabled, placesToTake } from './enablement.js';
 import { chooseBranches, safeName } from './split.js';
+import { caseProblem } from './case-check.js';
 import { DEFAULT_MAX_FUEL, FUEL } from './limits.js';
 
 /** A new case of `wf`: one token on the start condition. */
@@ -55,7 +56,8 @@ export function cancelTask(wf: CompiledWorkflow, c: CaseState, taskId: string, m
 
 /** WCP20: cancel the whole case — every token and every pending join state is removed. */
 export function cancelCase(wf: CompiledWorkflow, c: CaseState, maxFuel = DEFAULT_MAX_FUEL): StepResult {
-  const problem = checkCase(wf, c);
+  // Shape only: a case that no longer fits an upgraded definition can still be cancelled.
+  const problem = checkCase(wf, c, false);
   if (problem !== null) return { ok: false, reason: problem, fuelUsed: 0 };
   const d = new Draft(c, maxFuel);
   try {
@@ -160,10 +162,10 @@ function readChoices(input: CompleteInput): readonly string[] {
   return choices;
 }
 
-/** Null when the case belongs to `wf` and can still move; else the reason it cannot. */
-function checkCase(wf: CompiledWorkflow, c: CaseState): string | null {
-  if (typeof c !== 'object' || c === null || typeof c.marking !== 'object' || c.marking === null) return 'not a workflow case';
-  if (c.workflow !== wf.name) return `case ${safeName(c.id)} belongs to workflow ${safeName(c.workflow)}, not "${wf.name}"`;
+/** Null when the case is a running case of `wf`; else the reason it cannot move. */
+function checkCase(wf: CompiledWorkflow, c: CaseState, fitNet = true): string | null {
+  const problem = caseProblem(wf, c, fitNet);
+  if (problem !== null) return problem;
   if (c.status !== 'running') return `case ${safeName(c.id)} is ${safeName(c.status)}, not running`;
   return null;
 }

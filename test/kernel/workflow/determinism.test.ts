@@ -109,7 +109,10 @@ describe('workflow engine properties', () => {
     refused(completeTask(wf, null as unknown as CaseState, 'register'), /not a workflow case/);
     refused(completeTask(wf, c, 42 as unknown as string), /has no task \(number\)/);
     refused(completeTask(wf, c, 'register', null as unknown as { choices: string[] }), /input must be an object/);
-    refused(cancelTask(wf, { ...c, status: 'paused' } as unknown as CaseState, 'register'), /"paused", not running/);
+    refused(cancelTask(wf, { ...c, status: 'paused' } as unknown as CaseState, 'register'), /unknown status "paused"/);
+    refused(completeTask(wf, { ...c, marking: { received: 1.5 } }, 'register'), /bad token count on "received"/);
+    refused(completeTask(wf, { ...c, marking: undefined } as unknown as CaseState, 'register'), /missing part of its state/);
+    assert.deepEqual(enabledTasks(wf, { ...c, orJoins: null } as unknown as CaseState), []);
     refused(cancelCase(wf, undefined as unknown as CaseState), /not a workflow case/);
   });
 
