@@ -19,3 +19,79 @@ describe('consensus cluster (in-test driver)', () => {
     }
   });
 });
+
+describe('consensus cluster under faults (in-test driver)', () => {
+  it('a crashed replica (leader of some views) does not stop the others: views advance by TC', () => {
+    const c = new Cluster(4);
+    c.crashed.add(2);
+    c.start();
+    for (let s = 1; s <= 20; s++) c.submit(s % 2, 'client', s);
+    c.run(60_000);
+    c.assertAgreement();
+    for (const i of [0, 1, 3]) assert.equal(c.committedCommands(i).length, 20, `replica ${i}`);
+    const tcs = c.effects[0].filter((e) => e.type === 'broadcast' && e.message.type === 'timeout');
+    assert.ok(tcs.length > 0, 'some views ended by timeout');
+  });
+
+  it('7 replicas with 20% message loss stay in agreement and commit everything', () => {
+    const c = new Cluster(7);
+    let x = 12345;
+    const rand = (): number => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    c.filter = () => rand() > 0.2;
+    c.start();
+    for (let s = 1; s <= 40; s++) c.submit(s % 7, `c${s % 5}`, s);
+    c.run(600_000);
+    c.assertAgreement();
+    for (let i = 0; i < 7; i++) assert.equal(c.committedCommands(i).length, 40, `replica ${i}`);
+  });
+
+  it('a partitioned replica catches up by sync after the partition heals', () => {
+    const c = new Cluster(4);
+    c.filter = (from, to, _m, now) => now > 3_000 || (from !== 3 && to !== 3);
+    c.start();
+    for (let s = 1; s <= 20; s++) c.submit(s % 3, 'client', s);
+    c.run(3_000);
+    assert.equal(c.committedCommands(3).length, 0);
+    for (let s = 21; s <= 30; s++) c.submit(s % 3, 'client', s);
+    c.run(60_000);
+    c.assertAgreement();
+    assert.equal(c.committedCommands(3).length, 30);
+  });
+
+  it('a restarted replica never votes twice in a view it voted in before the crash', () => {
+    const c = new Cluster(4);
+    c.start();
+    for (let s = 1; s <= 10; s++) c.submit(0, 'client', s);
+    c.run(2_000);
+    const votedBefore = c.persisted[1]?.highestVotedView ?? 0;
+    assert.ok(votedBefore > 0);
+    c.crashed.add(1);
+    c.restart(1);
+    assert.ok(c.replicas[1].view >= votedBefore, 'restarts in the last voted view or later');
+    const effectsBefore = c.effects[1].length;
+    for (let s = 11; s <= 20; s++) c.submit(0, 'client', s);
+    c.run(60_000);
+    const votes = c.effects[1].slice(effectsBefore).flatMap((e) => (e.type === 'send' && e.message.type === 'vote' ? [e.message.vote.view] : []));
+    assert.ok(votes.length > 0, 'it votes again after the restart');
+    assert.ok(votes.every((v) => v > votedBefore), `no vote in view <= ${votedBefore}: ${votes.join(',')}`);
+    c.assertAgreement();
+    assert.equal(c.committedCommands(0).length, 20);
+  });
+
+  it('a replica whose execution diverges refuses to vote and reports stateRootMismatch', () => {
+    const c = new Cluster(4);
+    const honestRoots = c.roots.bind(c);
+    // Replica 3's "kernel" computes a different state root from height 2 on.
+    const replicas = c.replicas;
+    c.roots = (b) => honestRoots(b);
+    const origStep = replicas[3].step.bind(replicas[3]);
+    replicas[3].step = (input) => origStep(input.type === 'executed' && input.height >= 2 ? { ...input, stateRoot: new Uint8Array(32).fill(9) } : input);
+    c.start();
+    for (let s = 1; s <= 20; s++) c.submit(s % 4, 'client', s);
+    c.run(60_000);
+    const reports = c.effects[3].filter((e) => e.type === 'report' && e.kind === 'stateRootMismatch');
+    assert.ok(reports.length > 0, 'mismatch reported');
+    c.assertAgreement();
+    assert.equal(c.committedCommands(0).length, 20, 'the three others still commit (quorum without replica 3)');
+  });
+});
