@@ -1,0 +1,149 @@
+// The SDK against an in-process fake cluster (real libp2p on 127.0.0.1, real signatures, fake
+// consensus): verified receipts, retries, replays, rejections and Byzantine answers.
+import assert from 'node:assert/strict';
+import { ed25519KeyPair } from '../../../crypto/ed25519.js';
+import { clientIdOf, encodeSignedCommand } from '../../../node/client/envelope.js';
+import { ClientTransport } from '../../../node/client/transport.js';
+import { verifyReceiptBundle } from '../../../node/client/verify.js';
+import { Client, SubmitTimeoutError, VerificationError } from '../../../node/sdk/index.js';
+import { startFakeCluster, type FakeCluster } from './fake-cluster.js';
+
+describe('sdk Client (fake cluster)', function () {
+  this.timeout(30_000);
+  let fc: FakeCluster;
+  const key = ed25519KeyPair(new Uint8Array(32).fill(5));
+
+  beforeEach(async () => {
+    fc = await startFakeCluster(4);
+  });
+  afterEach(async () => {
+    await fc.stop();
+  });
+
+  it('submits and resolves with a receipt verified against f+1 validator signatures', async () => {
+    const c = new Client({ cluster: fc.cluster, key, replica: 1 });
+    try {
+      const r = await c.submit('put', { key: 'a', value: '1' });
+      assert.equal(r.receipt.decision, 'ALLOW');
+      assert.equal(r.receipt.principal, c.id);
+      assert.equal(r.replica, 1);
+      assert.equal(r.signers.length, fc.cluster.f + 1);
+      assert.ok(verifyReceiptBundle(r.bundle, fc.cluster).ok);
+      const r2 = await c.submit('put', { key: 'b', value: '2' });
+      assert.ok(r2.seq > r.seq, 'sequence numbers increase');
+      assert.equal(r2.receipt.index, r.receipt.index + 1);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('reads through consensus and locally', async () => {
+    const c = new Client({ cluster: fc.cluster, key });
+    try {
+      await c.submit('put', { key: 'k', value: 'v1' });
+      assert.equal(await c.read('k'), 'v1');
+      assert.equal(await c.read('k', { local: true }), 'v1');
+      assert.equal(await c.read('missing', { local: true }), null);
+      const st = await c.status();
+      assert.equal(st.length, 4);
+      assert.ok(st.every((s) => s.status !== undefined && s.status.height >= 2));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('a replayed envelope returns the original receipt and executes once', async () => {
+    const t = await ClientTransport.create(fc.cluster);
+    try {
+      const id = clientIdOf(key.publicKey);
+      const env = encodeSignedCommand(key.secretKey, { principal: id, seq: 42, type: 'put', fields: { key: 'x', value: 'y' } });
+      const first = await t.channels[0].request({ kind: 'submit', envelope: env, wait: true, timeoutMs: 2000 }, 5000);
+      const again = await t.channels[2].request({ kind: 'submit', envelope: env, wait: true, timeoutMs: 2000 }, 5000);
+      assert.equal(first.kind, 'receipt');
+      assert.equal(again.kind, 'receipt');
+      assert.deepEqual(first.kind === 'receipt' && first.receipt.receiptBytes, again.kind === 'receipt' && again.receipt.receiptBytes);
+      assert.equal(fc.ledger.executions, 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('rejects a command with a bad signature with a clear error, without retrying it', async () => {
+    const t = await ClientTransport.create(fc.cluster);
+    try {
+      const id = clientIdOf(key.publicKey);
+      const env = encodeSignedCommand(key.secretKey, { principal: id, seq: 1, type: 'put', fields: { key: 'x', value: 'y' } });
+      env[env.length - 1] ^= 1;
+      const res = await t.channels[0].request({ kind: 'submit', envelope: env, wait: true, timeoutMs: 1000 }, 3000);
+      assert.equal(res.kind, 'error');
+      assert.equal(res.kind === 'error' && res.code, 'bad-envelope');
+      assert.match(res.kind === 'error' ? res.message : '', /bad client signature/);
+      assert.equal(fc.ledger.executions, 0);
+      assert.equal(fc.services[0].submitted, 0, 'an invalid envelope never reaches consensus');
+      assert.equal(fc.handles[0].counts.badEnvelopes, 1);
+    } finally {
+      await t.close();
+    }
+    // Through the SDK: an envelope over the size limit is refused before it leaves the client.
+    const c = new Client({ cluster: fc.cluster, key });
+    try {
+      await assert.rejects(c.submit('put', { key: 'x', value: 'y'.repeat(70_000) }), (e: Error) => /exceeds the limit/.test(e.message));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('retries on another replica when the first is silent (same seq, executed once)', async () => {
+    fc.services[0].behaviour = 'silent';
+    const c = new Client({ cluster: fc.cluster, key, replica: 0, timeoutMs: 500, retries: 2 });
+    try {
+      const r = await c.submit('put', { key: 'a', value: '1' });
+      assert.equal(r.replica, 1);
+      assert.equal(fc.ledger.executions, 1);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('retries when a replica is down, and times out clearly when all are', async () => {
+    await fc.handles[2].close();
+    await fc.hosts[2].stop();
+    const c = new Client({ cluster: fc.cluster, key, replica: 2, timeoutMs: 500, retries: 1 });
+    try {
+      const r = await c.submit('put', { key: 'a', value: '1' });
+      assert.equal(r.replica, 3);
+      for (const s of fc.services) s.behaviour = 'silent';
+      await assert.rejects(c.submit('put', { key: 'a', value: '2' }), (e: Error) => e instanceof SubmitTimeoutError && /after 2 attempts/.test(e.message));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('tolerates f Byzantine signers but refuses a receipt without f+1 matching signatures', async () => {
+    fc.services[3].behaviour = 'wrong-roots';
+    const c = new Client({ cluster: fc.cluster, key, replica: 0, timeoutMs: 1000 });
+    try {
+      const r = await c.submit('put', { key: 'a', value: '1' });
+      assert.ok(!r.signers.includes(3));
+      // Now only one honest signer (f+1 = 2 needed): the receipt must not be believed.
+      fc.services[1].behaviour = 'wrong-roots';
+      fc.services[2].behaviour = 'wrong-roots';
+      await assert.rejects(c.submit('put', { key: 'b', value: '2' }), (e: Error) => e instanceof VerificationError && /signed different roots/.test(e.message));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('many clients share one transport', async () => {
+    const t = await ClientTransport.create(fc.cluster);
+    const clients = Array.from({ length: 8 }, (_, i) => new Client({ cluster: fc.cluster, key: ed25519KeyPair(new Uint8Array(32).fill(40 + i)), transport: t }));
+    try {
+      const rs = await Promise.all(clients.map((c, i) => c.submit('put', { key: `k${i}`, value: 'v' })));
+      assert.equal(new Set(rs.map((r) => r.receipt.principal)).size, 8);
+      assert.equal(fc.ledger.executions, 8);
+    } finally {
+      for (const c of clients) await c.close();
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,95 @@
+// The replica-side client service under bad input: garbage frames, malformed protobuf, oversized
+// frames. Each is dropped and counted; the service keeps answering everyone else.
+import assert from 'node:assert/strict';
+import { multiaddr } from '@multiformats/multiaddr';
+import { ed25519KeyPair } from '../../../crypto/ed25519.js';
+import { decodeResponse, encodeRequest } from '../../../node/client/codec.js';
+import { CLIENT_PROTOCOL } from '../../../node/client/protocol.js';
+import { encodeFrames, readFrames } from '../../../node/net/framing.js';
+import { createHost } from '../../../node/net/host.js';
+import { Client } from '../../../node/sdk/index.js';
+import { startFakeCluster, type FakeCluster } from './fake-cluster.js';
+
+describe('client service', function () {
+  this.timeout(30_000);
+  let fc: FakeCluster;
+  beforeEach(async () => {
+    fc = await startFakeCluster(4);
+  });
+  afterEach(async () => {
+    await fc.stop();
+  });
+
+  async function rawStream() {
+    const host = await createHost({ listen: [] });
+    const v = fc.cluster.validators[0];
+    const stream = await host.dialProtocol(multiaddr(`${v.multiaddrs[0]}/p2p/${v.peerId}`), CLIENT_PROTOCOL);
+    const frames: Uint8Array[] = [];
+    const ended = readFrames(stream, (f) => frames.push(f));
+    return { host, stream, frames, ended };
+  }
+
+  it('answers garbage and malformed frames with bad-request and keeps the stream usable', async () => {
+    const { host, stream, frames } = await rawStream();
+    try {
+      const garbage = new Uint8Array(200).map((_, i) => (i * 37 + 11) & 0xff);
+      stream.send(encodeFrames([garbage, new Uint8Array(0), encodeRequest(7, { kind: 'status' })]));
+      for (let i = 0; i < 100 && frames.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      const answers = frames.map((f) => decodeResponse(f));
+      const status = answers.find((a) => a.id === 7);
+      assert.equal(status?.res.kind, 'status');
+      const errors = answers.filter((a) => a.res.kind === 'error');
+      assert.ok(errors.length >= 1, 'garbage is answered with an error');
+      assert.ok(errors.every((e) => e.res.kind === 'error' && e.res.code === 'bad-request'));
+      assert.ok(fc.handles[0].counts.badFrames >= 1);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('ends a stream that announces an oversized frame, and serves new clients afterwards', async () => {
+    const { host, stream, ended } = await rawStream();
+    try {
+      // A varint prefix of 100 MB followed by a little data: the reader must refuse, not buffer.
+      stream.send(new Uint8Array([0x80, 0x80, 0x80, 0x30, 1, 2, 3]));
+      const end = await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open'), 5000))]);
+      assert.notEqual(end, 'still open');
+      assert.ok(fc.handles[0].counts.badFrames >= 1);
+    } finally {
+      await host.stop();
+    }
+    const c = new Client({ cluster: fc.cluster, key: ed25519KeyPair(new Uint8Array(32).fill(3)), replica: 0 });
+    try {
+      const r = await c.submit('put', { key: 'after', value: 'ok' });
+      assert.equal(r.replica, 0);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('answers busy beyond the in-flight bound instead of queueing without limit', async () => {
+    // A silent replica holds every awaitReceipt open; the bound is 4096 per stream by default,
+    // so mount a fresh service with a small bound on its own host.
+    const { mountClientService } = await import('../../../node/client/service.js');
+    const server = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] });
+    fc.services[1].behaviour = 'silent';
+    const handle = await mountClientService(server, fc.services[1], { maxInFlightPerStream: 2 });
+    const host = await createHost({ listen: [] });
+    try {
+      const stream = await host.dialProtocol(server.getMultiaddrs()[0], CLIENT_PROTOCOL);
+      const frames: Uint8Array[] = [];
+      void readFrames(stream, (f) => frames.push(f));
+      const reqs = [1, 2, 3, 4].map((id) => encodeRequest(id, { kind: 'awaitReceipt', client: 'c', seq: id, timeoutMs: 300 }));
+      stream.send(encodeFrames(reqs));
+      for (let i = 0; i < 100 && frames.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+      const answers = frames.map((f) => decodeResponse(f));
+      assert.equal(answers.filter((a) => a.res.kind === 'error' && a.res.code === 'busy').length, 2);
+      assert.equal(answers.filter((a) => a.res.kind === 'timedOut').length, 2);
+      assert.equal(handle.counts.busy, 2);
+    } finally {
+      await handle.close();
+      await host.stop();
+      await server.stop();
+    }
+  });
+});
