@@ -123,13 +123,12 @@ function writeJson(file: string, value: object, mode: number, options: WriteOpti
 
 function readKeyJson(file: string, type: string, secret = false): Record<string, unknown> {
   let text: string;
+  let mode: number;
   try {
     const st = statSync(file);
     if (!st.isFile()) throw new KeyFileError(file, 'is not a regular file');
     if (st.size > KEY_FILE_BYTES_MAX) throw new KeyFileError(file, `is ${st.size} bytes; a key file is at most ${KEY_FILE_BYTES_MAX}`);
-    if (secret && process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new KeyFileError(file, `secret key file is accessible by group/others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`);
-    }
+    mode = st.mode;
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof KeyFileError) throw e;
@@ -146,6 +145,10 @@ function readKeyJson(file: string, type: string, secret = false): Record<string,
   if (rec.type !== type) {
     const found = typeof rec.type === 'string' ? `a ${rec.type} file` : 'not a knhk key file';
     throw new KeyFileError(file, `expected a ${type} file, found ${found}`);
+  }
+  // Checked after the type, so that passing the wrong file says so rather than blaming its mode.
+  if (secret && process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new KeyFileError(file, `secret key file is accessible by group/others (mode ${(mode & 0o777).toString(8)}); run chmod 600`);
   }
   if (rec.version !== KEY_FILE_VERSION) throw new KeyFileError(file, `unsupported key file version ${String(rec.version)}`);
   if (typeof rec.keyId !== 'string') throw new KeyFileError(file, 'missing keyId');

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { blake3 } from '@noble/hashes/blake3.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { shake256 } from '@noble/hashes/sha3.js';
+import { bytesEqual, compareBytes, concatBytes, fromHex, toHex, utf8 } from '../../crypto/bytes.js';
+import { Tag, hashTagged, hashTaggedWith, tagPrefix } from '../../crypto/hash.js';
+
+describe('crypto/bytes', () => {
+  it('hex round-trips and rejects bad input', () => {
+    const b = new Uint8Array([0, 1, 0xab, 0xff]);
+    assert.equal(toHex(b), '0001abff');
+    assert.deepEqual(fromHex('0001ABff'), b);
+    assert.deepEqual(fromHex(''), new Uint8Array());
+    assert.throws(() => fromHex('abc'), /odd length/);
+    assert.throws(() => fromHex('zz'), /non-hex/);
+    assert.throws(() => fromHex('0x00'), /non-hex/);
+    assert.throws(() => fromHex(' 00'), /odd length|non-hex/);
+  });
+
+  it('concat, equality and byte order', () => {
+    assert.deepEqual(concatBytes(utf8('ab'), new Uint8Array(), utf8('c')), utf8('abc'));
+    assert.equal(bytesEqual(utf8('a'), utf8('a')), true);
+    assert.equal(bytesEqual(utf8('a'), utf8('ab')), false);
+    assert.equal(compareBytes(utf8('a'), utf8('ab')), -1);
+    assert.equal(compareBytes(utf8('b'), utf8('ab')), 1);
+    assert.equal(compareBytes(utf8('ab'), utf8('ab')), 0);
+  });
+});
+
+describe('crypto/hash', () => {
+  const parts = [utf8('hello'), new Uint8Array([0, 1, 2]), new Uint8Array(1000).fill(7)];
+
+  it('hashTagged is SHA-256(tag || 0x00 || parts) and node matches noble byte for byte', () => {
+    const expected = nobleSha256(concatBytes(utf8(Tag.block), new Uint8Array([0]), ...parts));
+    assert.equal(toHex(hashTagged(Tag.block, ...parts)), toHex(expected));
+    // A known answer, so a change of construction cannot pass silently.
+    assert.equal(toHex(hashTagged('knhk/v1/block')), toHex(nobleSha256(utf8('knhk/v1/block\0'))));
+  });
+
+  it('distinct tags give distinct hashes of the same bytes; tags are unique', () => {
+    const seen = new Set<string>();
+    for (const tag of Object.values(Tag)) seen.add(toHex(hashTagged(tag, ...parts)));
+    assert.equal(seen.size, Object.values(Tag).length);
+    assert.equal(new Set(Object.values(Tag)).size, Object.values(Tag).length);
+  });
+
+  it('the 0x00 separator keeps tag and data apart', () => {
+    // Without a separator, tag "ab" + data "c" would collide with tag "a" + data "bc".
+    assert.notEqual(toHex(hashTagged('knhk/ab', utf8('c'))), toHex(hashTagged('knhk/a', utf8('bc'))));
+  });
+
+  it('BLAKE3 and SHAKE-256 variants match @noble/hashes, 32 bytes', () => {
+    const input = concatBytes(utf8(Tag.receipt), new Uint8Array([0]), ...parts);
+    assert.equal(toHex(hashTaggedWith('blake3', Tag.receipt, ...parts)), toHex(blake3(input)));
+    assert.equal(toHex(hashTaggedWith('shake256', Tag.receipt, ...parts)), toHex(shake256(input, { dkLen: 32 })));
+    assert.equal(toHex(hashTaggedWith('sha256', Tag.receipt, ...parts)), toHex(hashTagged(Tag.receipt, ...parts)));
+    for (const alg of ['sha256', 'blake3', 'shake256'] as const) assert.equal(hashTaggedWith(alg, Tag.receipt).length, 32);
+  });
+
+  it('node SHA-256 equals noble on 1 MiB and on empty input', () => {
+    const big = new Uint8Array(1 << 20).map((_, i) => i * 31);
+    assert.equal(toHex(hashTagged(Tag.snapshot, big)), toHex(nobleSha256(concatBytes(tagPrefix(Tag.snapshot), big))));
+    assert.equal(toHex(hashTagged(Tag.snapshot, new Uint8Array())), toHex(nobleSha256(tagPrefix(Tag.snapshot))));
+  });
+
+  it('rejects empty tags, tags with NUL and unknown algorithms', () => {
+    assert.throws(() => hashTagged('', utf8('x')), TypeError);
+    assert.throws(() => hashTagged('knhk/v1/a\0b', utf8('x')), /NUL/);
+    assert.throws(() => hashTaggedWith('md5' as never, Tag.block), /unknown hash algorithm/);
+  });
+
+  it('returns plain Uint8Arrays, not Buffers', () => {
+    assert.equal(Object.getPrototypeOf(hashTagged(Tag.block)), Uint8Array.prototype);
+  });
+});
