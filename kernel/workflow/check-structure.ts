@@ -60,6 +60,8 @@ export function checkStructure(wf: CompiledWorkflow, raw: RawWorkflow, path: str
       for (const b of t.branches) {
         if (!reachable(graph, b.to).has(join.id)) fail(`${p}.orJoin`, `branch "${b.to}" of OR split "${id}" never reaches its OR join "${join.id}"`);
       }
+      const leak = orBlockLeak(graph, wf, id, join.id);
+      if (leak !== null) fail(`${p}.orJoin`, leak);
     }
   }
   for (const id of wf.taskIds) {
@@ -69,6 +71,25 @@ export function checkStructure(wf: CompiledWorkflow, raw: RawWorkflow, path: str
     if (splits.length > 1) fail(`${where(id)}.join`, `OR join "${id}" is paired with several OR splits (${splits.join(', ')}); exactly one is allowed`);
   }
   return errors;
+}
+
+/**
+ * The OR join counts the branches its split activated, so the block between them must be closed:
+ * no path from a branch reaches the end without passing the join, and nothing outside the block
+ * enters it. Returns what breaks that, or null.
+ */
+function orBlockLeak(graph: Graph, wf: CompiledWorkflow, split: string, join: string): string | null {
+  const cut = new Map<string, string[]>();
+  for (const [node, next] of graph) if (node !== join && node !== split) cut.set(node, next.filter((n) => n !== join && n !== split));
+  const inside = new Set<string>();
+  for (const b of wf.tasks[split].branches) if (b.to !== join) for (const n of reachable(cut, b.to)) inside.add(n);
+  if (inside.has(wf.end)) return `a path from OR split "${split}" reaches the end without passing its OR join "${join}"`;
+  const preds = reversed(graph);
+  for (const node of [...inside, join].sort()) {
+    const outsider = (preds.get(node) ?? []).find((p) => p !== split && !inside.has(p));
+    if (outsider !== undefined) return `"${outsider}" enters the block of OR split "${split}" / OR join "${join}" from outside (at "${node}")`;
+  }
+  return null;
 }
 
 /** Node graph: condition -> tasks after it, task -> its branch targets; successors sorted. */

@@ -181,6 +181,26 @@ describe('workflow compiler', () => {
     expectError(d4, `${P}.tasks.s.orJoin`, /must have "join": "or"/);
   });
 
+  it('requires the OR block to be closed: no exit around the join, no entry from outside', () => {
+    const exit = {
+      start: 'in', end: 'out', conditions: { in: { next: ['s'] } },
+      tasks: {
+        s: { split: 'or', orJoin: 'j', next: ['x', 'y'] },
+        x: { split: 'xor', next: ['j', 'out'] }, y: { next: ['j'] }, j: { join: 'or', next: ['out'] },
+      },
+    };
+    expectError(exit, `${P}.tasks.s.orJoin`, /a path from OR split "s" reaches the end without passing its OR join "j"/);
+    const entry = {
+      start: 'in', end: 'out', conditions: { in: { next: ['a'] } },
+      tasks: {
+        a: { split: 'and', next: ['s', 'y'] },
+        s: { split: 'or', orJoin: 'j', next: ['x', 'y'] },
+        x: { next: ['j'] }, y: { next: ['j'] }, j: { join: 'or', next: ['out'] },
+      },
+    };
+    expectError(entry, `${P}.tasks.s.orJoin`, /"a" enters the block of OR split "s" \/ OR join "j" from outside \(at "y"\)/);
+  });
+
   it('forbids an OR join or a discriminator on a cycle', () => {
     const d = {
       start: 'in', end: 'out', conditions: { in: { next: ['s'] } },
