@@ -2,7 +2,7 @@
 // created with mode 0600 and refused when group/other can read them (as ssh does). Every read
 // checks type, version, lengths and that the key id matches the keys, so a wrong or corrupt file
 // fails with one clear KeyFileError instead of a confusing crash later.
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesEqual, fromHex, toHex } from './bytes.js';
 import { ED25519_PUBLIC_KEY_BYTES, ED25519_SECRET_KEY_BYTES, ed25519KeyId, ed25519KeyPair, type Ed25519KeyPair } from './ed25519.js';
@@ -52,6 +52,10 @@ export function writeHybridKeyFiles(dir: string, kp: HybridKeyPair, name = 'hybr
   mkdirSync(dir, { recursive: true });
   const publicFile = join(dir, `${name}.public.json`);
   const secretFile = join(dir, `${name}.secret.json`);
+  // Check both before writing either, so a refusal never leaves half a key pair behind.
+  if (!options.overwrite) {
+    for (const f of [publicFile, secretFile]) if (existsSync(f)) throw new KeyFileError(f, 'already exists (refusing to overwrite a key)');
+  }
   writeJson(publicFile, { type: KEY_FILE_TYPES.hybridPublic, version: KEY_FILE_VERSION, keyId, ed25519: toHex(kp.publicKey.ed25519), mldsa65: toHex(kp.publicKey.mldsa65) }, 0o644, options);
   writeJson(secretFile, { type: KEY_FILE_TYPES.hybridSecret, version: KEY_FILE_VERSION, keyId, ed25519: toHex(kp.secretKey.ed25519), mldsa65: toHex(kp.secretKey.mldsa65) }, 0o600, options);
   return { publicFile, secretFile, keyId };
