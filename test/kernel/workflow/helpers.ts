@@ -20,7 +20,7 @@ export function exampleFiles(): string[] {
   return ['wcp01-sequence.json', 'wcp02-03-parallel-split-synchronization.json', 'wcp04-05-exclusive-choice-simple-merge.json',
     'wcp06-07-multi-choice-synchronizing-merge.json', 'wcp08-multi-merge.json', 'wcp09-structured-discriminator.json',
     'wcp13-multiple-instances-design-time.json', 'wcp16-deferred-choice.json', 'wcp18-milestone.json', 'wcp19-cancel-task.json',
-    'wcp20-cancel-case.json'];
+    'wcp20-cancel-case.json', 'payment-approval.json'];
 }
 
 /** Compile an inline definition, failing the test with the errors if it does not compile. */
