@@ -42,7 +42,9 @@ class Run {
   }
 }
 
-const complete = (caseId: string, task: string, choices?: string[]) => (choices === undefined ? { caseId, task } : { caseId, task, choices });
+function complete(caseId: string, task: string, choices?: string[]): Record<string, CanonicalValue> {
+  return choices === undefined ? { caseId, task } : { caseId, task, choices };
+}
 
 describe('workflow engine inside the kernel (payment-approval descriptor)', () => {
   it('walks a case through review; receipts show the enabled tasks', () => {
