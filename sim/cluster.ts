@@ -22,6 +22,9 @@ import { Trace } from './trace.js';
 import { describeMessage, messageType } from './describe.js';
 import { protocolF, type SimOptions } from './options.js';
 
+/** The sim's workloads never govern; genesis still needs an admin id, and no one holds its key. */
+const SIM_ADMIN = toHex(hashTagged('knhk/sim/admin', new Uint8Array(0)));
+
 type SimEvent =
   | { k: 'deliver'; host: number; from: ReplicaId; fromLabel: string; message: Message }
   | { k: 'timer'; host: number; view: number; incarnation: number }
@@ -85,6 +88,12 @@ export class Cluster {
   private readonly timing: ReturnType<typeof timeoutsFor>;
   private readonly prngClients: Prng;
   private readonly prngByz: Prng;
+  /**
+   * Mean client think time between operations. With faults, clients pace themselves so the workload
+   * spans the fault window (otherwise a fast run could finish before the first crash); without
+   * faults they go flat out.
+   */
+  private readonly thinkMs: number;
   /** Cached liveness deadline of the oldest outstanding operation (recomputed every few events). */
   private deadlineMs = Infinity;
 
@@ -103,6 +112,8 @@ export class Cluster {
     this.plan = planFaults({ seed: o.seed, nodes: o.nodes, byzantine: o.byzantine, classes: o.faults, faultWindowMs: o.faultWindowMs });
     const latency = regionLatencyMatrix(o.regions, { minMs: 1, maxMs: 2 });
     this.timing = timeoutsFor(latency);
+    const opsPerClient = Math.max(1, Math.ceil(o.commands / o.clients));
+    this.thinkMs = o.faults.length > 0 ? Math.floor(o.faultWindowMs / opsPerClient) : 2;
     const regionOf = [...Array.from({ length: o.nodes }, (_, i) => i % o.regions), ...Array.from({ length: o.clients }, (_, i) => i % o.regions)];
     this.network = new Network(prngNet, latency, regionOf, this.plan.network);
     this.crypto = createSimCrypto(o.crypto, o.nodes, prngKeys);
@@ -115,7 +126,7 @@ export class Cluster {
     }
     const principals: Genesis['principals'] = {};
     for (const c of this.clients) principals[c.principal] = { commands: ['*'] };
-    this.genesis = { chainId: `knhk-sim-${o.seed}`, admins: [], adminThreshold: 0, descriptor: workload.descriptor as CanonicalValue, principals };
+    this.genesis = { chainId: `knhk-sim-${o.seed}`, admins: [SIM_ADMIN], adminThreshold: 1, descriptor: workload.descriptor as CanonicalValue, principals };
 
     const twinAssignment = this.plan.byzantine.find((b) => b.behaviours.includes('twins'));
     if (twinAssignment) {
@@ -320,7 +331,7 @@ export class Cluster {
         this.trace.record(this.nowMs, `r${e.replica}`, client.name, 'reply', `seq=${e.seq} ${e.result === null ? 'null' : e.result}`);
         if (client.onReply(e.replica, e.seq, e.result, this.nowMs)) {
           this.opsCompleted++;
-          this.queue.push(this.nowMs + this.prngClients.int(0, 5), { k: 'clientNext', client: e.client });
+          this.queue.push(this.nowMs + this.prngClients.int(0, 2 * this.thinkMs), { k: 'clientNext', client: e.client });
         }
         return;
       }

@@ -31,7 +31,7 @@ export interface HostEnv {
   openCommand(bytes: Uint8Array): OpenedCommand;
   /** A broken contract or a core that threw: a finding of the run. */
   finding(host: ReplicaHost, kind: 'persist' | 'crash', detail: string): void;
-  dropped(host: ReplicaHost, reason: string): void;
+  dropped(host: ReplicaHost, reason: string, detail?: string): void;
   reported(host: ReplicaHost, kind: string): void;
 }
 
@@ -109,7 +109,7 @@ export class ReplicaHost {
         this.env.reported(this, e.kind);
         return;
       case 'dropped':
-        this.env.dropped(this, e.reason);
+        this.env.dropped(this, e.reason, e.detail);
         return;
       default:
         assertNever(e);

@@ -29,7 +29,8 @@ export const doubleVote: Behaviour = (effects, _input, ctx) => {
  * that view it never validated (a hash nobody holds) and for a block one height too high.
  */
 export const badVote: Behaviour = (effects, input, ctx) => {
-  if (input.type !== 'message' || input.message.type !== 'proposal') return effects;
+  // Garbage from another Byzantine replica may reach us too: look before touching.
+  if (input.type !== 'message' || input.message === null || typeof input.message !== 'object' || input.message.type !== 'proposal') return effects;
   const b = input.message.block;
   if (b === null || typeof b !== 'object' || typeof b.view !== 'number' || typeof b.height !== 'number') return effects;
   const out = [...effects];
