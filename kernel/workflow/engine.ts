@@ -57,7 +57,7 @@ export function cancelTask(wf: CompiledWorkflow, c: CaseState, taskId: string, m
 /** WCP20: cancel the whole case — every token and every pending join state is removed. */
 export function cancelCase(wf: CompiledWorkflow, c: CaseState, maxFuel = DEFAULT_MAX_FUEL): StepResult {
   // Shape only: a case that no longer fits an upgraded definition can still be cancelled.
-  const problem = checkCase(wf, c, false);
+  const problem = checkCase(wf, c, maxFuel, false);
   if (problem !== null) return { ok: false, reason: problem, fuelUsed: 0 };
   const d = new Draft(c, maxFuel);
   try {
@@ -78,7 +78,7 @@ export function cancelCase(wf: CompiledWorkflow, c: CaseState, maxFuel = DEFAULT
 
 /** Shared frame of the task transitions: checks, draft, settle, failure boundary. */
 function step(wf: CompiledWorkflow, c: CaseState, taskId: string, maxFuel: number, transition: (d: Draft, t: CompiledTask) => void): StepResult {
-  const problem = checkCase(wf, c);
+  const problem = checkCase(wf, c, maxFuel);
   if (problem !== null) return { ok: false, reason: problem, fuelUsed: 0 };
   if (typeof taskId !== 'string' || !Object.hasOwn(wf.tasks, taskId)) {
     return { ok: false, reason: `workflow "${wf.name}" has no task ${safeName(taskId)}`, fuelUsed: 0 };
@@ -162,8 +162,9 @@ function readChoices(input: CompleteInput): readonly string[] {
   return choices;
 }
 
-/** Null when the case is a running case of `wf`; else the reason it cannot move. */
-function checkCase(wf: CompiledWorkflow, c: CaseState, fitNet = true): string | null {
+/** Null when the case is a running case of `wf` and the fuel limit is usable; else the reason not. */
+function checkCase(wf: CompiledWorkflow, c: CaseState, maxFuel: number, fitNet = true): string | null {
+  if (typeof maxFuel !== 'number' || !Number.isSafeInteger(maxFuel) || maxFuel < 0) return 'maxFuel must be a non-negative integer';
   const problem = caseProblem(wf, c, fitNet);
   if (problem !== null) return problem;
   if (c.status !== 'running') return `case ${safeName(c.id)} is ${safeName(c.status)}, not running`;

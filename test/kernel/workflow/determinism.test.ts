@@ -126,6 +126,8 @@ describe('workflow engine properties', () => {
     assert.ok(!short.ok && short.fuelUsed <= 3);
     assert.deepEqual(c.marking, { received: 1 });
     ok(completeTask(wf, c, 'accept', {}, 4));
+    refused(completeTask(wf, c, 'accept', {}, Number.NaN), /maxFuel must be a non-negative integer/);
+    refused(cancelCase(wf, c, -1), /maxFuel must be a non-negative integer/);
   });
 
   it('MI instances and cancellations are charged too', () => {
