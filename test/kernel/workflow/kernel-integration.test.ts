@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { CanonicalValue } from '../../../crypto/canonical.js';
-import { applyBatch, createKernel } from '../../../kernel/api.js';
+import { applyBatch, createKernel, restoreState, snapshotState } from '../../../kernel/api.js';
 import type { ApplyResult, Genesis, KernelCommand, KernelState, Receipt } from '../../../kernel/api.js';
 
 const descriptor = JSON.parse(readFileSync(new URL('../../../kernel/examples/workflows/payment-approval.json', import.meta.url), 'utf8')) as CanonicalValue;
@@ -95,6 +95,16 @@ describe('workflow engine inside the kernel (payment-approval descriptor)', () =
     const r = run.one('mgr', 'wf.cancel', { caseId: 'p1' });
     assert.deepEqual(r.output, { caseId: 'p1', workflow: 'payment', status: 'cancelled', enabled: [] });
     assert.equal(run.one('clerk', 'wf.complete', complete('p1', 'kyc')).result, 'failed');
+  });
+
+  it('a case survives a snapshot and restore (canonical-decoded case state) and continues', () => {
+    const run = new Run();
+    run.one('clerk', 'wf.start', { workflow: 'payment', caseId: 'p1' });
+    run.one('clerk', 'wf.complete', complete('p1', 'register'));
+    run.state = restoreState(snapshotState(run.state));
+    const r = run.one('clerk', 'wf.complete', complete('p1', 'kyc'));
+    assert.equal(r.result, 'ok', r.reason ?? '');
+    assert.deepEqual(r.output, { caseId: 'p1', workflow: 'payment', status: 'running', enabled: ['screening'] });
   });
 
   it('two replicas applying the same batches agree on every state root and receipts root', () => {
