@@ -1,4 +1,5 @@
 // Every `knhk bench` subcommand, one module each. Add a line here when you add a benchmark.
 import type { CommandModule } from '../command.js';
+import { cryptoBench } from './crypto.js';
 
-export const benches: CommandModule[] = [];
+export const benches: CommandModule[] = [cryptoBench];
