@@ -74,7 +74,7 @@ function compileFresh(src: unknown, hash: Uint8Array, hashHex: string): Compiled
 
   // Commands: their field declarations first, so rules can be type-checked against them.
   const commandSrc = isPlainObject(src.commands) ? src.commands : {};
-  if (!isPlainObject(src.commands)) fail(err, 'commands', `must be an object of command declarations, got ${describe(src.commands)}`);
+  if (src.commands !== undefined && !isPlainObject(src.commands)) fail(err, 'commands', `must be an object of command declarations, got ${describe(src.commands)}`);
   const fieldsOf = new Map<string, ReadonlyMap<string, FieldDecl>>();
   for (const [name, c] of Object.entries(commandSrc)) {
     const at = `commands.${name}`;

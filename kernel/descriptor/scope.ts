@@ -32,6 +32,7 @@ export const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 export function describe(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'number' && !Number.isSafeInteger(v)) return `the non-integer ${v}`;
   return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;

@@ -13,8 +13,8 @@ export function genesisWith(descriptor: CanonicalValue, principals: Genesis['pri
   return { chainId: 'test-chain', admins: ADMINS, adminThreshold, descriptor, principals };
 }
 
-export function kvKernel(principals: string[] = ['alice', 'bob']): KernelState {
-  return createKernel(genesisWith(example('kv'), Object.fromEntries(principals.map((p) => [p, { commands: ['put', 'get'] }]))));
+export function kvKernel(principals: string[] = ['alice', 'bob'], commands = ['put', 'get']): KernelState {
+  return createKernel(genesisWith(example('kv'), Object.fromEntries(principals.map((p) => [p, { commands }]))));
 }
 
 export function governanceKernel(): KernelState {

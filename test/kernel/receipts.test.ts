@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { bytesEqual } from '../../crypto/bytes.js';
+import { merkleProof } from '../../crypto/merkle.js';
+import { applyBatch, commandDigest, decodeReceipt, encodeReceipt, receiptHash, verifyReceipt, type KernelCommand } from '../../kernel/api.js';
+import { Chain, Client, kvKernel } from './helpers.js';
+
+describe('receipts', () => {
+  it('one receipt per command, chained by hash across batches, indexed globally', () => {
+    const c = new Client();
+    const chain = new Chain(kvKernel());
+    const r1 = chain.apply([c.cmd('alice', 'put', { key: 'a', value: '1' }), c.cmd('bob', 'get', { key: 'a' })]);
+    const r2 = chain.apply([c.cmd('alice', 'get', { key: 'a' })]);
+    assert.deepEqual(r1.receipts[0].prevReceiptHash, new Uint8Array(32));
+    assert.ok(bytesEqual(r1.receipts[1].prevReceiptHash, receiptHash(r1.receiptBytes[0])));
+    assert.ok(bytesEqual(r2.receipts[0].prevReceiptHash, receiptHash(r1.receiptBytes[1])));
+    assert.deepEqual([...r1.receipts, ...r2.receipts].map((r) => r.index), [0, 1, 2]);
+    assert.deepEqual([...r1.receipts, ...r2.receipts].map((r) => r.height), [1, 1, 2]);
+    assert.equal(r1.receipts[1].output, '1', 'get returns the value read');
+  });
+
+  it('carries the command digest, principal, descriptor and fuel', () => {
+    const c = new Client();
+    const cmd = c.cmd('alice', 'put', { key: 'a', value: '1' });
+    const r = new Chain(kvKernel()).apply([cmd]);
+    const rc = r.receipts[0];
+    assert.ok(bytesEqual(rc.commandDigest, commandDigest(cmd)));
+    assert.equal(rc.principal, 'alice');
+    assert.equal(rc.seq, 1);
+    assert.equal(rc.descriptorVersion, 1);
+    assert.ok(rc.fuelUsed > 0);
+    assert.deepEqual(decodeReceipt(r.receiptBytes[0]), rc);
+    assert.deepEqual(encodeReceipt(rc), r.receiptBytes[0]);
+  });
+
+  it('verifies against the batch root with an inclusion proof; a tampered receipt or proof fails', () => {
+    const c = new Client();
+    const batch = Array.from({ length: 7 }, (_, i) => c.cmd('alice', 'put', { key: `k${i}`, value: `${i}` }));
+    const r = new Chain(kvKernel()).apply(batch);
+    for (let i = 0; i < 7; i++) assert.ok(verifyReceipt(r.receiptBytes[i], merkleProof(r.receiptBytes, i), r.receiptsRoot));
+    const tampered = encodeReceipt({ ...r.receipts[3], output: 'forged' });
+    assert.equal(verifyReceipt(tampered, merkleProof(r.receiptBytes, 3), r.receiptsRoot), false);
+    assert.equal(verifyReceipt(r.receiptBytes[3], merkleProof(r.receiptBytes, 4), r.receiptsRoot), false);
+    assert.equal(verifyReceipt(r.receiptBytes[3], { index: 3, size: 7, path: [] }, r.receiptsRoot), false);
+  });
+
+  it('the effects digest differs between commands that wrote different things', () => {
+    const c = new Client();
+    const r = new Chain(kvKernel()).apply([c.cmd('alice', 'put', { key: 'a', value: '1' }), c.cmd('alice', 'put', { key: 'a', value: '2' }), c.cmd('alice', 'get', { key: 'a' }), c.cmd('bob', 'get', { key: 'b' })]);
+    assert.ok(!bytesEqual(r.receipts[0].effectsDigest, r.receipts[1].effectsDigest));
+    assert.ok(bytesEqual(r.receipts[2].effectsDigest, r.receipts[3].effectsDigest), 'reads write nothing');
+  });
+
+  it('strict decoding rejects malformed receipts', () => {
+    const r = new Chain(kvKernel()).apply([{ principal: 'alice', seq: 1, type: 'get', fields: { key: 'a' } }]);
+    const bytes = r.receiptBytes[0];
+    assert.throws(() => decodeReceipt(bytes.subarray(1)), /receipt/);
+    assert.throws(() => decodeReceipt(encodeReceipt({ ...r.receipts[0], decision: 'MAYBE' as never })), /decision/);
+  });
+
+  it('never throws on garbage commands: each gets a failed receipt', () => {
+    const garbage = [
+      null,
+      42,
+      { principal: 'alice' },
+      { principal: 'alice', seq: 1.5, type: 'get', fields: {} },
+      { principal: 'alice', seq: 1, type: 'get', fields: { key: '\ud800' } },
+      { principal: 'alice', seq: 2, type: 'get', fields: { key: 0.5 } },
+      { principal: 'alice', seq: 3, type: 'put', fields: { key: 'k', value: 'v'.repeat(5000) } },
+      { principal: 'alice', seq: 4, type: 'get', fields: { key: 'ok' } },
+    ] as unknown as KernelCommand[];
+    const r = applyBatch(kvKernel(), garbage, { height: 1 });
+    assert.equal(r.receipts.length, garbage.length);
+    assert.deepEqual(r.receipts.map((x) => x.result), ['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'ok']);
+    assert.match(r.receipts[4].reason ?? '', /no canonical encoding/);
+    assert.match(r.receipts[6].reason ?? '', /longer than 4096/);
+  });
+});

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { applyBatch, forkState, restoreState, snapshotState, StaleStateError, stateRoot } from '../../kernel/api.js';
+import { SnapshotError } from '../../kernel/state/snapshot.js';
+import { Store } from '../../kernel/state/store.js';
+import { Chain, Client, kvKernel } from './helpers.js';
+
+describe('kernel state', () => {
+  it('the root depends on content only, not on the order of writes', () => {
+    const a = Store.empty();
+    const b = Store.empty();
+    const entries = Array.from({ length: 300 }, (_, i) => [`key-${i}`, { n: i, s: `v${i}` }] as const);
+    for (const [k, v] of entries) a.set(k, v);
+    for (const [k, v] of [...entries].reverse()) b.set(k, v);
+    b.set('extra', 1);
+    assert.notDeepEqual(a.root(), b.root());
+    b.delete('extra');
+    assert.deepEqual(a.root(), b.root());
+    a.set('key-7', { n: 8, s: 'v7' });
+    assert.notDeepEqual(a.root(), b.root(), 'a changed value changes the root');
+  });
+
+  it('incremental roots equal roots computed from scratch', () => {
+    const inc = Store.empty();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 50; i++) inc.set(`k${(i * 7 + round) % 120}`, round * 1000 + i);
+      if (round % 2 === 1) inc.delete(`k${round}`);
+      inc.root();
+    }
+    const fresh = Store.empty();
+    for (const k of inc.sortedKeys()) fresh.set(k, inc.get(k) ?? null);
+    assert.deepEqual(inc.root(), fresh.root());
+  });
+
+  it('snapshot -> restore gives the same root and the same future', () => {
+    const c = new Client();
+    const chain = new Chain(kvKernel());
+    chain.apply([c.cmd('alice', 'put', { key: 'a', value: '1' }), c.cmd('bob', 'put', { key: 'b', value: '2' })]);
+    const snap = snapshotState(chain.state);
+    const restored = restoreState(snap);
+    assert.deepEqual(stateRoot(restored), stateRoot(chain.state));
+    const next = [c.cmd('alice', 'get', { key: 'b' })];
+    const x = applyBatch(restored, next, { height: 2 });
+    const y = applyBatch(chain.state, next, { height: 2 });
+    assert.deepEqual(x.stateRoot, y.stateRoot);
+    assert.deepEqual(x.receiptBytes, y.receiptBytes);
+    assert.equal(x.receipts[0].output, '2');
+  });
+
+  it('rejects corrupt or truncated snapshots with SnapshotError', () => {
+    const snap = snapshotState(kvKernel());
+    const flipped = snap.slice();
+    flipped[20] ^= 1;
+    assert.throws(() => restoreState(flipped), SnapshotError);
+    assert.throws(() => restoreState(snap.subarray(0, snap.length - 5)), SnapshotError);
+    assert.throws(() => restoreState(new Uint8Array(10)), SnapshotError);
+  });
+
+  it('applyBatch consumes its input state; forkState keeps an independent copy', () => {
+    const s0 = kvKernel();
+    const kept = forkState(s0);
+    const rootBefore = stateRoot(kept);
+    const r = applyBatch(s0, [{ principal: 'alice', seq: 1, type: 'put', fields: { key: 'a', value: '1' } }], { height: 1 });
+    assert.throws(() => stateRoot(s0), StaleStateError);
+    assert.throws(() => applyBatch(s0, [], { height: 2 }), StaleStateError);
+    assert.deepEqual(stateRoot(kept), rootBefore, 'the fork did not see the batch');
+    assert.notDeepEqual(r.stateRoot, rootBefore);
+  });
+
+  it('a non-increasing height is a driver error: it throws before consuming the state', () => {
+    const c = new Client();
+    const chain = new Chain(kvKernel());
+    chain.apply([c.cmd('alice', 'put', { key: 'a', value: '1' })], 5);
+    assert.throws(() => applyBatch(chain.state, [], { height: 5 }), /above the last applied height 5/);
+    assert.doesNotThrow(() => stateRoot(chain.state));
+    assert.equal(chain.apply([], 6).receipts.length, 0);
+  });
+});
