@@ -77,20 +77,27 @@ export class BlockTree {
     return this.pathFromTip(b).kind === 'ok';
   }
 
-  /** Move `block` (a child of the tip) into the committed chain; prune forks it rules out. */
-  commitChild(block: Block): void {
+  /** Move `block` (a child of the tip) into the committed chain; prune and return the forks it rules out. */
+  commitChild(block: Block): Block[] {
     if (!bytesEqual(block.parent, this.tip.hash) || block.height !== this.tip.height + 1) {
       throw new Error(`BlockTree.commitChild: block at height ${block.height} does not extend the committed tip`);
     }
     this.uncommitted.delete(hashKey(block.hash));
     this.tip = block;
     this.remember(block);
-    for (const [k, b] of this.uncommitted) if (b.height <= block.height) this.uncommitted.delete(k);
+    const pruned: Block[] = [];
+    for (const [k, b] of this.uncommitted) {
+      if (b.height <= block.height) {
+        this.uncommitted.delete(k);
+        pruned.push(b);
+      }
+    }
     const old = this.committedByHeight.get(block.height - this.retain);
     if (old !== undefined) {
       this.committedByHeight.delete(old.height);
       this.committedByKey.delete(hashKey(old.hash));
     }
+    return pruned;
   }
 
   /** `hash` and up to `max - 1` of its ancestors, oldest first (for a peer's sync request). */

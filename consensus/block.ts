@@ -37,11 +37,22 @@ function writeU64(view: DataView, at: number, value: number): number {
   return at + 8;
 }
 
+/** UTF-8 of a client id; client ids are hex key ids, so the ASCII fast path is the common one. */
+function clientBytes(id: string): Uint8Array {
+  const out = new Uint8Array(id.length);
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code >= 0x80) return utf8(id);
+    out[i] = code;
+  }
+  return out;
+}
+
 /** Digest of a batch: H(batch || for each command: u32 len client | client | u64 seq | u32 len bytes | bytes). */
 export function commandsDigest(commands: Command[]): Hash {
   const parts: Uint8Array[] = [];
   for (const c of commands) {
-    const client = utf8(c.client);
+    const client = clientBytes(c.client);
     const head = new Uint8Array(4 + client.length + 8 + 4);
     const dv = new DataView(head.buffer);
     dv.setUint32(0, client.length);

@@ -74,8 +74,11 @@ function commitPath(s: ReplicaState, blocks: Block[], target: Block, qc: QuorumC
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
     const certifying = i + 1 < blocks.length ? blocks[i + 1].justify : qc;
-    s.tree.commitChild(b);
+    const abandoned = s.tree.commitChild(b);
     s.mempool.markCommitted(b.commands);
+    // Commands of forks that can no longer commit go back to the pool, so any later leader (not only
+    // the replica a client happened to submit to) proposes them again.
+    for (const fork of abandoned) for (const c of fork.commands) s.mempool.add(c);
     if (b.commands.length > 0 && qc.view > s.lastCommittingQcView) s.lastCommittingQcView = qc.view;
     out.push({ type: 'commit', block: b, qc: certifying });
     if (bytesEqual(b.hash, target.hash)) return;

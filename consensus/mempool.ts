@@ -1,11 +1,15 @@
 // The mempool: pending client commands in arrival order, deduplicated by (client, seq) against both
-// the pending set and the committed history. Everything is bounded: pending commands by count, the
-// committed history per client by a window above its highest committed seq (a seq older than the
-// window counts as committed). Iteration uses Map insertion order, so it is deterministic.
+// the pending set and the committed history. Clients number their commands 0, 1, 2, ... (starting
+// at 1 works too: seq 0 then stays open until the window closes it) and the history per client is a watermark (every seq at or below it is committed) plus the few
+// committed seqs above it (commits can arrive out of order when a client pipelines). Everything is
+// bounded: pending commands by count; the seqs above a watermark by COMMITTED_WINDOW (beyond that
+// the watermark jumps and the skipped seqs count as committed: a client keeps fewer than
+// COMMITTED_WINDOW commands in flight); tracked clients by MAX_TRACKED_CLIENTS.
+// Iteration uses Map insertion order, so it is deterministic.
 import { commandKey } from './block.js';
 import type { Command } from './types.js';
 
-/** How many recent committed seqs per client are remembered exactly. */
+/** How many committed seqs above a client's watermark are remembered exactly. */
 export const COMMITTED_WINDOW = 1024;
 /** Clients whose committed history is remembered; the least recently committed is forgotten first. */
 export const MAX_TRACKED_CLIENTS = 100_000;
@@ -13,8 +17,10 @@ export const MAX_TRACKED_CLIENTS = 100_000;
 export type AddResult = 'added' | 'duplicate' | 'committed' | 'full';
 
 interface ClientHistory {
-  highest: number;
-  recent: Set<number>;
+  /** Every seq <= watermark is committed. */
+  watermark: number;
+  /** Committed seqs above the watermark (not contiguous with it yet). */
+  above: Set<number>;
 }
 
 export class Mempool {
@@ -27,11 +33,11 @@ export class Mempool {
     return this.pending.size;
   }
 
-  /** True if (client, seq) was committed (or is older than the remembered window). */
+  /** True if (client, seq) was committed (or lies below its client's watermark). */
   isCommitted(c: { client: string; seq: number }): boolean {
     const h = this.committed.get(c.client);
     if (h === undefined) return false;
-    return c.seq <= h.highest - COMMITTED_WINDOW || h.recent.has(c.seq);
+    return c.seq <= h.watermark || h.above.has(c.seq);
   }
 
   add(c: Command): AddResult {
@@ -54,6 +60,11 @@ export class Mempool {
     for (const [key, c] of this.pending) {
       if (out.length >= maxCommands) break;
       if (exclude.has(key)) continue;
+      if (this.isCommitted(c)) {
+        // Fell below its client's window after it arrived: voters would refuse a block with it.
+        this.pending.delete(key);
+        continue;
+      }
       if (bytes + c.bytes.length > maxBytes) continue;
       out.push(c);
       bytes += c.bytes.length;
@@ -63,22 +74,33 @@ export class Mempool {
 
   /** Record a committed block's commands: drop them from pending and remember them as committed. */
   markCommitted(commands: Command[]): void {
+    const touched = new Set<string>();
     for (const c of commands) {
-      this.pending.delete(commandKey(c));
+      if (this.pending.size > 0) this.pending.delete(commandKey(c));
       let h = this.committed.get(c.client);
       if (h === undefined) {
         if (this.committed.size >= MAX_TRACKED_CLIENTS) this.forgetOldestClient();
-        h = { highest: c.seq, recent: new Set() };
-      } else {
-        this.committed.delete(c.client); // re-insert below: keeps Map order = least recently committed first
+        h = { watermark: -1, above: new Set() };
+        this.committed.set(c.client, h);
+        touched.add(c.client);
+      } else if (!touched.has(c.client)) {
+        // Re-insert once per batch: keeps Map order = least recently committed first.
+        touched.add(c.client);
+        this.committed.delete(c.client);
+        this.committed.set(c.client, h);
       }
-      h.recent.add(c.seq);
-      if (c.seq > h.highest) h.highest = c.seq;
-      // Prune rarely (amortised O(1) per command): entries below the window are implied by `highest`.
-      if (h.recent.size > 2 * COMMITTED_WINDOW) {
-        for (const s of h.recent) if (s <= h.highest - COMMITTED_WINDOW) h.recent.delete(s);
+      if (c.seq <= h.watermark) continue;
+      if (c.seq === h.watermark + 1) h.watermark = c.seq;
+      else h.above.add(c.seq);
+      absorb(h);
+      if (h.above.size > COMMITTED_WINDOW) {
+        // The client left a gap older than the window: close it (amortised O(1) per command).
+        let min = Infinity;
+        for (const x of h.above) if (x < min) min = x;
+        h.watermark = min;
+        h.above.delete(min);
+        absorb(h);
       }
-      this.committed.set(c.client, h);
     }
   }
 
@@ -86,4 +108,9 @@ export class Mempool {
     const first = this.committed.keys().next();
     if (first.done !== true) this.committed.delete(first.value);
   }
+}
+
+/** Move the watermark over committed seqs that have become contiguous with it. */
+function absorb(h: ClientHistory): void {
+  while (h.above.size > 0 && h.above.delete(h.watermark + 1)) h.watermark++;
 }

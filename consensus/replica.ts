@@ -114,7 +114,7 @@ export class Replica {
     if (fresh.length === 0) return;
     const leader = this.s.cfg.leaderOf(this.s.pm.view);
     if (leader === this.s.cfg.self) tryPropose(this.s, out);
-    else if (from === 'client') out.push({ type: 'send', to: leader, message: { type: 'forward', commands: fresh } });
+    else if (from === 'client' && this.s.cfg.forwardCommands) out.push({ type: 'send', to: leader, message: { type: 'forward', commands: fresh } });
   }
 
   private snapshotInvariants(): { voted: View; locked: View; committed: number; view: View } {

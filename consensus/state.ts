@@ -27,6 +27,7 @@ export interface ResolvedConfig {
   maxSyncBlocks: number;
   retainCommittedBlocks: number;
   leaderOf: (view: View) => ReplicaId;
+  forwardCommands: boolean;
   unsafe: UnsafeTestOnly;
 }
 
@@ -56,6 +57,7 @@ export function resolveConfig(c: ConsensusConfig): ResolvedConfig {
     maxSyncBlocks: c.maxSyncBlocks ?? 64,
     retainCommittedBlocks: Math.max(c.retainCommittedBlocks ?? 256, 2),
     leaderOf: c.leaderOf ?? roundRobinLeader(c.n),
+    forwardCommands: c.forwardCommands ?? true,
     unsafe: c.unsafeTestOnly ?? {},
   };
 }

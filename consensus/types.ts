@@ -228,6 +228,11 @@ export interface ConsensusConfig {
   /** Blocks per sync response; default 64. Committed blocks kept in memory for peers; default 256. */
   maxSyncBlocks?: number;
   retainCommittedBlocks?: number;
+  /**
+   * Forward a client command received by a non-leader to the leader of the current view (default
+   * true). Drivers whose clients send every command to all replicas (the simulator) set false.
+   */
+  forwardCommands?: boolean;
   /** Leader of a view; default round-robin `view % n`. Must be the same function on every replica. */
   leaderOf?: (view: View) => ReplicaId;
   unsafeTestOnly?: UnsafeTestOnly;

@@ -38,9 +38,6 @@ export function onProposal(s: ReplicaState, from: ReplicaId, block: Block, tc: T
   }
   s.proposalsSeen.set(block.view, block.hash);
   // Everything is verified: from here on the proposal may change state.
-  // Learn its commands: if this block is abandoned (its view ends by timeout), any later leader can
-  // re-propose them, not only the replica the client happened to submit to.
-  for (const c of block.commands) s.mempool.add(c);
   processQc(s, justify, from, out);
   if (tc !== null && tc.view + 1 === block.view) processTc(s, tc, out);
   const inserted = s.tree.insert(block);

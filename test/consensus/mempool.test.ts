@@ -14,15 +14,26 @@ describe('mempool', () => {
     assert.equal(m.add(cmd('b', 1)), 'added');
     assert.equal(m.size, 2);
   });
-  it('refuses committed commands, also older than the remembered window', () => {
+  it('refuses committed commands, in or out of order', () => {
     const m = new Mempool(10);
     m.add(cmd('a', 1));
-    m.markCommitted([cmd('a', 1), cmd('a', 5000)]);
+    m.markCommitted([cmd('a', 1), cmd('a', 3)]);
     assert.equal(m.size, 0);
     assert.equal(m.add(cmd('a', 1)), 'committed');
-    assert.equal(m.add(cmd('a', 5000)), 'committed');
-    assert.equal(m.add(cmd('a', 5000 - COMMITTED_WINDOW)), 'committed');
-    assert.equal(m.add(cmd('a', 4999)), 'added');
+    assert.equal(m.add(cmd('a', 3)), 'committed');
+    assert.equal(m.add(cmd('a', 2)), 'added', 'the gap is still open');
+    m.markCommitted([cmd('a', 2)]);
+    assert.equal(m.isCommitted(cmd('a', 2)), true);
+    assert.equal(m.isCommitted(cmd('a', 4)), false);
+    assert.equal(m.isCommitted(cmd('b', 1)), false);
+  });
+  it('supports clients numbering from 0 or from 1, and commits arriving out of order', () => {
+    const m = new Mempool(10);
+    m.markCommitted([cmd('zero', 0), cmd('one', 1), cmd('late', 3)]);
+    assert.equal(m.isCommitted(cmd('zero', 1)), false);
+    assert.equal(m.isCommitted(cmd('one', 1)), true);
+    assert.equal(m.isCommitted(cmd('one', 2)), false);
+    assert.equal(m.isCommitted(cmd('late', 0)), false, 'a client whose first commit is seq 3 still has 0..2 open');
   });
   it('is bounded', () => {
     const m = new Mempool(2);
@@ -44,5 +55,19 @@ describe('mempool', () => {
     assert.equal(m.isCommitted(cmd('a', 10 * COMMITTED_WINDOW)), true);
     assert.equal(m.isCommitted(cmd('a', 1)), true);
     assert.equal(m.isCommitted(cmd('a', 10 * COMMITTED_WINDOW + 1)), false);
+  });
+});
+
+describe('mempool window', () => {
+  it('closes a gap older than the window, and never hands out a command that fell into it', () => {
+    const m = new Mempool(10);
+    m.add(cmd('a', 1));
+    m.add(cmd('b', 1));
+    const beyond = Array.from({ length: COMMITTED_WINDOW + 1 }, (_, i) => cmd('a', 3 + i));
+    m.markCommitted(beyond);
+    assert.equal(m.isCommitted(cmd('a', 2)), true, 'the gap counts as committed');
+    assert.equal(m.isCommitted(cmd('a', 3 + COMMITTED_WINDOW + 1)), false);
+    assert.deepEqual(m.take(10, 1000, new Set()).map((c) => c.client), ['b']);
+    assert.equal(m.size, 1);
   });
 });
