@@ -10,7 +10,7 @@ import type { CanonicalValue } from '../../../crypto/canonical.js';
 import { Tag, hashTagged } from '../../../crypto/hash.js';
 import { hybridKeyPair, hybridSign, type HybridKeyPair } from '../../../crypto/hybrid.js';
 import { merkleProof, merkleRoot } from '../../../crypto/merkle.js';
-import { commandDigest, encodeReceipt, receiptHash, type Receipt } from '../../../kernel/api.js';
+import { applyBatch, commandDigest, createKernel, encodeReceipt, receiptHash, type Genesis, type KernelCommand, type KernelState, type Receipt } from '../../../kernel/api.js';
 import { decodeSignedCommand } from '../../../node/client/envelope.js';
 import { mountClientService, type ClientServiceHandle } from '../../../node/client/service.js';
 import type { ClusterFile } from '../../../node/cluster/config.js';
@@ -29,6 +29,11 @@ interface Block {
 
 export class FakeLedger {
   readonly blocks: Block[] = [];
+  /** With a genesis, commands run through the real kernel; without, a stub register makes the receipts. */
+  private kernel: KernelState | null;
+  constructor(genesis?: Genesis) {
+    this.kernel = genesis ? createKernel(genesis) : null;
+  }
   readonly byCommand = new Map<string, number>(); // "client/seq" -> height
   readonly state = new Map<string, CanonicalValue>();
   executions = 0;
@@ -42,6 +47,7 @@ export class FakeLedger {
     if (!d.ok) throw new Error(`fake ledger got an unverified command: ${d.reason}`);
     const k = d.kernelCommand;
     this.executions++;
+    if (this.kernel !== null) return this.executeWithKernel(key, k);
     if (k.type === 'put') this.state.set(String(k.fields.key), k.fields.value);
     const height = this.blocks.length + 1;
     const receipt: Receipt = {
@@ -69,6 +75,19 @@ export class FakeLedger {
     const stateRoot = hashTagged(Tag.stateRoot, Uint8Array.of(height));
     this.blocks.push({ height, blockHash: hashTagged(Tag.block, Uint8Array.of(height & 0xff, height >> 8)), receiptBytes, receiptsRoot, stateRoot });
     this.byCommand.set(key, height);
+    this.wake();
+  }
+
+  private executeWithKernel(key: string, k: KernelCommand): void {
+    const height = this.blocks.length + 1;
+    const r = applyBatch(this.kernel!, [k], { height });
+    this.kernel = r.state;
+    this.blocks.push({ height, blockHash: hashTagged(Tag.block, Uint8Array.of(height & 0xff, height >> 8)), receiptBytes: r.receiptBytes[0], receiptsRoot: r.receiptsRoot, stateRoot: r.stateRoot });
+    this.byCommand.set(key, height);
+    this.wake();
+  }
+
+  private wake(): void {
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
@@ -161,8 +180,8 @@ function validatorKey(i: number): HybridKeyPair {
   return keyCache[i];
 }
 
-export async function startFakeCluster(n = 4): Promise<FakeCluster> {
-  const ledger = new FakeLedger();
+export async function startFakeCluster(n = 4, genesis?: Genesis): Promise<FakeCluster> {
+  const ledger = new FakeLedger(genesis);
   const hosts: Libp2p[] = [];
   const services: FakeServices[] = [];
   const handles: ClientServiceHandle[] = [];
@@ -190,7 +209,7 @@ export async function startFakeCluster(n = 4): Promise<FakeCluster> {
     version: 1,
     f: Math.floor((n - 1) / 3),
     validators,
-    genesis: {},
+    genesis: (genesis ?? {}) as unknown as Record<string, unknown>,
     consensus: { batchMax: 100, viewTimeoutMs: 1000, viewTimeoutMaxMs: 10_000, proposeDelayMs: 1, snapshotEvery: 100 },
   };
   return {
