@@ -30,7 +30,7 @@ export function caseProblem(wf: CompiledWorkflow, c: unknown, fitNet = true): st
   if (!fitNet) return null;
   const misfit = (what: string) => `case ${safeName(id)} does not fit workflow "${wf.name}" as now defined: ${what}`;
   for (const place of Object.keys(marking)) {
-    if (!wf.places.includes(place)) return misfit(`no place ${safeName(place)}`);
+    if (!hasSorted(wf.places, place)) return misfit(`no place ${safeName(place)}`);
     if (!isCount(marking[place], LIMITS.tokensMax)) return misfit(`bad token count on ${safeName(place)}`);
   }
   for (const task of Object.keys(orJoins)) {
@@ -54,4 +54,16 @@ export function caseProblem(wf: CompiledWorkflow, c: unknown, fitNet = true): st
     if (!isRecord(progress) || progress.total !== total || !isCount(progress.completed, total - 1)) return misfit(`bad instance state of "${task}"`);
   }
   return null;
+}
+
+/** Binary search in an array sorted by code unit (the compiler's order): O(log n) per lookup. */
+function hasSorted(sorted: readonly string[], x: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === x;
 }

@@ -63,6 +63,8 @@ function checkReferences(raw: RawWorkflow, path: string): WorkflowCompileError[]
 
   for (const c of raw.conditions) if (taskIds.has(c.id)) fail(c.path, `duplicate id "${c.id}": already a task`);
   if (raw.tasks.length + raw.conditions.length > LIMITS.nodesMax) fail(path, `at most ${LIMITS.nodesMax} tasks and conditions`);
+  const arcs = raw.tasks.reduce((n, t) => n + t.next.length, 0) + raw.conditions.reduce((n, c) => n + c.next.length, 0);
+  if (arcs > LIMITS.arcsMax) fail(path, `at most ${LIMITS.arcsMax} arcs, got ${arcs}`);
   if (!conditionIds.has(raw.start)) fail(`${path}.start`, `start "${raw.start}" must be a condition declared under conditions`);
   if (taskIds.has(raw.end)) fail(`${path}.end`, `end "${raw.end}" must be a condition, not a task`);
   if (raw.start === raw.end) fail(`${path}.end`, 'start and end must be different conditions');

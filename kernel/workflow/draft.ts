@@ -32,9 +32,16 @@ export class Draft {
   readonly c: CaseState;
   readonly events: WorkflowEvent[] = [];
   fuelUsed = 0;
+  /** totalTokens(this.c), kept current by take/put/clear so the token bound costs O(1) per put. */
+  private tokens: number;
 
   constructor(original: CaseState, readonly maxFuel: number) {
     this.c = copyCase(original);
+    this.tokens = totalTokens(this.c);
+  }
+
+  get tokenCount(): number {
+    return this.tokens;
   }
 
   charge(amount: number): void {
@@ -48,12 +55,14 @@ export class Draft {
     this.charge(FUEL.token);
     if (n === 1) delete this.c.marking[place];
     else this.c.marking[place] = n - 1;
+    this.tokens -= 1;
   }
 
   put(place: string): void {
     this.charge(FUEL.token);
-    if (totalTokens(this.c) >= LIMITS.tokensMax) throw new StepFailure(`case "${this.c.id}" would hold more than ${LIMITS.tokensMax} tokens`);
+    if (this.tokens >= LIMITS.tokensMax) throw new StepFailure(`case "${this.c.id}" would hold more than ${LIMITS.tokensMax} tokens`);
     this.c.marking[place] = tokensAt(this.c, place) + 1;
+    this.tokens += 1;
   }
 
   /** Remove every token on a place (cancellation); returns how many were removed. */
@@ -62,6 +71,7 @@ export class Draft {
     if (n > 0) {
       this.charge(FUEL.cleanup * n);
       delete this.c.marking[place];
+      this.tokens -= n;
     }
     return n;
   }

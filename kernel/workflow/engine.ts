@@ -2,7 +2,7 @@
 // works on a Draft copy, and returns either the whole new case or `ok: false` with a reason; it never
 // mutates the case it was given and never throws on bad input.
 import type { CaseState, CompiledTask, CompiledWorkflow, CompleteInput, StepResult } from './types.js';
-import { Draft, StepFailure, tokensAt, totalTokens } from './draft.js';
+import { Draft, StepFailure, tokensAt } from './draft.js';
 import { isEnabled, placesToTake } from './enablement.js';
 import { chooseBranches, safeName } from './split.js';
 import { caseProblem } from './case-check.js';
@@ -61,6 +61,7 @@ export function cancelCase(wf: CompiledWorkflow, c: CaseState, maxFuel = DEFAULT
   if (problem !== null) return { ok: false, reason: problem, fuelUsed: 0 };
   const d = new Draft(c, maxFuel);
   try {
+    chargeCopy(d, c);
     d.charge(FUEL.step);
     d.c.steps += 1;
     for (const place of Object.keys(d.c.marking).sort()) d.clear(place);
@@ -87,6 +88,7 @@ function step(wf: CompiledWorkflow, c: CaseState, taskId: string, maxFuel: numbe
   if (!isEnabled(c, t)) return { ok: false, reason: `task "${taskId}" is not enabled in case ${safeName(c.id)}`, fuelUsed: 0 };
   const d = new Draft(c, maxFuel);
   try {
+    chargeCopy(d, c);
     transition(d, t);
     settle(wf, d);
   } catch (e) {
@@ -94,6 +96,11 @@ function step(wf: CompiledWorkflow, c: CaseState, taskId: string, maxFuel: numbe
     throw e;
   }
   return { ok: true, case: d.c, events: d.events, fuelUsed: d.fuelUsed };
+}
+
+/** The copy of the case a step works on costs fuel in proportion to the case's live places. */
+function chargeCopy(d: Draft, c: CaseState): void {
+  d.charge(FUEL.per16MarkedPlaces * Math.floor(Object.keys(c.marking).length / 16));
 }
 
 /** Take the tokens the task's join consumes, and update join bookkeeping (OR queue, discriminator). */
@@ -140,7 +147,7 @@ function settle(wf: CompiledWorkflow, d: Draft): void {
     if (arrived.length === t.inputs.length) delete d.c.discriminators[id];
     else arrived.sort();
   }
-  const live = totalTokens(d.c);
+  const live = d.tokenCount;
   const busy = Object.keys(d.c.instances).length > 0;
   if (!busy && live > 0 && live === tokensAt(d.c, wf.end)) {
     d.c.status = 'completed';

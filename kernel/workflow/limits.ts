@@ -9,6 +9,11 @@ export const FUEL = Object.freeze({
   token: 1,
   /** Each token absorbed by a waiting discriminator, or removed by a cancellation. */
   cleanup: 1,
+  /**
+   * Per 16 marked places of the case: a step copies the case (copy-on-write), so a case with many
+   * live places costs more per step; small cases (under 16 marked places) pay nothing extra.
+   */
+  per16MarkedPlaces: 1,
 });
 
 /** Fuel ceiling used when the caller passes none. */
@@ -19,6 +24,8 @@ export const LIMITS = Object.freeze({
   nodesMax: 512,
   /** Outgoing branches of one node. */
   branchesMax: 64,
+  /** Arcs (branches) in one workflow. */
+  arcsMax: 2048,
   /** Design-time instance count of a multiple-instance task (WCP13). */
   instancesMax: 1000,
   /** Tokens in one case: bounds state growth of multi-merge and loops. */

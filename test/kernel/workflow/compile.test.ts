@@ -92,6 +92,13 @@ describe('workflow compiler', () => {
     expectError(d4, `${P}.start`, /must be a condition declared under conditions/);
   });
 
+  it('bounds the size of a net', () => {
+    const tasks: Record<string, unknown> = {};
+    const names = Array.from({ length: 60 }, (_, i) => `t${i}`);
+    for (const n of names) tasks[n] = { split: 'xor', next: [...names.filter((m) => m !== n).slice(0, 40), 'out'] };
+    expectError({ start: 'in', end: 'out', conditions: { in: { next: ['t0'] } }, tasks }, P, /at most 2048 arcs, got 2461/);
+  });
+
   it('rejects duplicate ids and duplicate arcs', () => {
     const d = base();
     d.conditions.a = { next: ['b'] };

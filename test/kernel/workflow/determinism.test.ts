@@ -130,6 +130,18 @@ describe('workflow engine properties', () => {
     refused(cancelCase(wf, c, -1), /maxFuel must be a non-negative integer/);
   });
 
+  it('a step on a case with many marked places pays for copying it (1 per 16 places)', () => {
+    const tasks: Record<string, unknown> = { fan: { split: 'and', next: [] as string[] }, meet: { join: 'and', next: ['out'] } };
+    for (let i = 0; i < 40; i++) {
+      (tasks.fan as { next: string[] }).next.push(`b${i}`);
+      tasks[`b${i}`] = { next: ['meet'] };
+    }
+    const wf = compile({ start: 'in', end: 'out', conditions: { in: { next: ['fan'] } }, tasks });
+    const fanned = ok(completeTask(wf, startCase(wf, 'w'), 'fan'));
+    assert.equal(fanned.fuelUsed, 1 + 1 + 40, 'one marked place before the step: no surcharge');
+    assert.equal(ok(completeTask(wf, fanned.case, 'b0')).fuelUsed, 3 + 2, '40 marked places: 3 for the step, 2 for the copy');
+  });
+
   it('MI instances and cancellations are charged too', () => {
     const wf = loadExample('wcp13-multiple-instances-design-time.json');
     const c = walk(wf, ['prepare', 'signoff']);
