@@ -25,7 +25,11 @@ export type {
   WorkflowEvent,
 } from './types.js';
 
-/** Validate one workflow definition (`path` is where it sits, e.g. `workflows.approval`). */
+/**
+ * compileWorkflow(def, path): CompileResult — validate and compile one definition; `path` is where it
+ * sits (e.g. `workflows.approval`), prefixes every error path, and its last segment names the workflow.
+ * compileWorkflows(section, path = 'workflows') — a whole section, errors of every workflow together.
+ */
 export { compileWorkflow, compileWorkflows } from './compile.js';
 /** startCase(wf, caseId): CaseState — a token on the start condition. */
 export { startCase } from './engine.js';
