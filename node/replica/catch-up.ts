@@ -1,0 +1,318 @@
+// Catch-up between validators over /knhk/sync/1.0.0 (one request frame, one response frame per
+// stream), served from each replica's database. Small gaps are the consensus core's business (it
+// fetches recent blocks from peers' memory); this takes over when a replica is far behind — after
+// a restart, a long partition, or when the core reports `syncGap`:
+//   1. poll peers' status (committed height) every second; also feeds `lag` in status();
+//   2. when behind by more than LAG_BLOCKS (twice in a row) or on syncGap, fetch committed blocks
+//      with their certificates from the most advanced peer, verify them (chain-verify.ts),
+//      execute them, store them, and restart the core at the new tip;
+//   3. when the peer cannot serve the blocks (or the gap exceeds SNAPSHOT_GAP_BLOCKS), install its
+//      latest snapshot instead: the state root recomputed from the snapshot must equal the root
+//      attested by a certified later block, and the snapshot's block must be proven committed.
+import type { Connection, Libp2p, Stream } from '@libp2p/interface';
+import { multiaddr } from '@multiformats/multiaddr';
+import { GENESIS_HASH } from '../../consensus/block.js';
+import { bytesEqual } from '../../crypto/bytes.js';
+import { restoreState, stateRoot } from '../../kernel/api.js';
+import type { ClusterFile } from '../cluster/config.js';
+import type { Logger } from '../log/logger.js';
+import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
+import { encodeFrames, readFrames } from '../net/framing.js';
+import type { ValidatorAddress } from '../net/validator-network.js';
+import { decodeSyncFrame, encodeSyncFrame, type CommittedBlock, type SyncFrame, type SyncLimits } from '../proto/sync-codec.js';
+import { verifyFetchedChain } from './chain-verify.js';
+import { MAX_CONSENSUS_FRAME_BYTES, MAX_SNAPSHOT_BYTES, MAX_SYNC_BLOCKS } from './consensus-config.js';
+import type { ReplicaNode } from './replica-node.js';
+import type { ConsensusCrypto } from '../../consensus/types.js';
+
+export const SYNC_PROTOCOL = '/knhk/sync/1.0.0';
+const POLL_MS = 1000;
+/** Behind by more than this many blocks (on two polls in a row) triggers catch-up. */
+export const LAG_BLOCKS = 16;
+/** Behind by more than this many blocks: load a snapshot instead of replaying blocks. */
+export const SNAPSHOT_GAP_BLOCKS = 5000;
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Served responses are kept under this size (blocks are cut short, never split). */
+const RESPONSE_BYTES_MAX = MAX_CONSENSUS_FRAME_BYTES - 64 * 1024;
+
+export interface CatchUpOptions {
+  host: Libp2p;
+  node: ReplicaNode;
+  cluster: ClusterFile;
+  self: number;
+  validators: ValidatorAddress[];
+  limits: SyncLimits;
+  metrics: ReplicaMetrics;
+  log: Logger;
+  crypto: ConsensusCrypto;
+}
+
+interface PeerStatus {
+  id: number;
+  committedHeight: number;
+  lowestBlockHeight: number;
+  snapshotHeight: number;
+}
+
+export class CatchUp {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private behindPolls = 0;
+  private gapReported = false;
+  private stopped = false;
+  private readonly byPeerId = new Map<string, number>();
+
+  constructor(private readonly o: CatchUpOptions) {
+    for (const v of o.validators) this.byPeerId.set(v.peerId, v.id);
+  }
+
+  async start(): Promise<void> {
+    await this.o.host.handle(SYNC_PROTOCOL, (stream, connection) => void this.serve(stream, connection), { maxInboundStreams: 64 });
+    this.o.node.onReport = (kind) => {
+      if (kind === 'syncGap') {
+        this.gapReported = true;
+        void this.run();
+      }
+    };
+    const tick = () => {
+      this.timer = setTimeout(() => void this.poll().finally(() => !this.stopped && tick()), POLL_MS);
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.o.host.unhandle(SYNC_PROTOCOL).catch(() => undefined);
+  }
+
+  // ---- client side ----
+
+  private async request(peer: number, req: SyncFrame): Promise<SyncFrame | null> {
+    const v = this.o.validators[peer];
+    let stream: Stream | null = null;
+    try {
+      const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+      stream = await this.o.host.dialProtocol(multiaddr(`${v.multiaddrs[0]}/p2p/${v.peerId}`), SYNC_PROTOCOL, { signal });
+      stream.send(encodeFrames([encodeSyncFrame(req)]));
+      let reply: Uint8Array | null = null;
+      const s = stream;
+      const done = readFrames(
+        s,
+        (f) => {
+          if (reply === null) reply = f;
+          void s.close().catch(() => undefined);
+        },
+        MAX_SNAPSHOT_BYTES + 1024 * 1024,
+      );
+      const timeout = new Promise<'timeout'>((r) => signal.addEventListener('abort', () => r('timeout')));
+      if ((await Promise.race([done, timeout])) === 'timeout') return null;
+      if (reply === null) return null;
+      const d = decodeSyncFrame(reply, this.o.limits);
+      if (!d.ok) {
+        this.o.metrics.drop('bad-sync');
+        this.o.log.warn({ peer, reason: d.reason }, 'bad sync response');
+        return null;
+      }
+      return d.value;
+    } catch (e) {
+      this.o.log.debug({ peer, err: (e as Error).message }, 'sync request failed');
+      return null;
+    } finally {
+      stream?.abort(new Error('done'));
+    }
+  }
+
+  private async peerStatuses(): Promise<PeerStatus[]> {
+    const out: PeerStatus[] = [];
+    await Promise.all(
+      this.o.validators
+        .filter((v) => v.id !== this.o.self)
+        .map(async (v) => {
+          const r = await this.request(v.id, { type: 'statusRequest' });
+          if (r?.type === 'statusResponse') out.push({ id: v.id, committedHeight: r.committedHeight, lowestBlockHeight: r.lowestBlockHeight, snapshotHeight: r.snapshotHeight });
+        }),
+    );
+    return out.sort((a, b) => b.committedHeight - a.committedHeight || a.id - b.id);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.running || this.stopped) return;
+    const peers = await this.peerStatuses();
+    // f+1 peers at or above a height vouch that at least one honest replica reached it.
+    const vouched = peers.length > this.o.cluster.f ? peers[this.o.cluster.f].committedHeight : 0;
+    this.o.node.peerHeight = vouched;
+    if (vouched - this.o.node.executedTip > LAG_BLOCKS) this.behindPolls++;
+    else this.behindPolls = 0;
+    if (this.behindPolls >= 2 || this.gapReported) await this.run(peers);
+  }
+
+  /** Catches up to the most advanced peers; safe to call repeatedly (one run at a time). */
+  async run(known?: PeerStatus[]): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      const peers = known ?? (await this.peerStatuses());
+      for (const peer of peers) {
+        if (peer.committedHeight <= this.o.node.executedTip) break;
+        const gap = peer.committedHeight - this.o.node.executedTip;
+        const useSnapshot = peer.lowestBlockHeight > this.o.node.executedTip + 1 || (gap > SNAPSHOT_GAP_BLOCKS && peer.snapshotHeight > this.o.node.executedTip);
+        const moved = useSnapshot ? await this.fromSnapshot(peer.id) : await this.fromBlocks(peer.id, peer.committedHeight);
+        if (moved) break;
+      }
+      this.gapReported = false;
+      this.behindPolls = 0;
+    } catch (e) {
+      this.o.log.error({ err: (e as Error).stack }, 'catch-up failed');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async tipHash(): Promise<{ height: number; hash: Uint8Array }> {
+    const store = this.o.node.store;
+    await store.flush();
+    const h = store.tip;
+    if (h === 0) return { height: 0, hash: GENESIS_HASH };
+    const c = await store.getCommitted(h);
+    if (c === null) throw new Error(`catch-up: own block ${h} missing`);
+    return { height: h, hash: c.block.hash };
+  }
+
+  private async fromBlocks(peer: number, target: number): Promise<boolean> {
+    const node = this.o.node;
+    await node.pause();
+    let applied = 0;
+    try {
+      for (;;) {
+        const tip = await this.tipHash();
+        if (tip.height >= target) break;
+        const r = await this.request(peer, { type: 'blocksRequest', fromHeight: tip.height + 1, maxBlocks: MAX_SYNC_BLOCKS });
+        if (r?.type !== 'blocksResponse' || r.blocks.length === 0) break;
+        const v = verifyFetchedChain(tip.height, tip.hash, r.blocks, this.o.crypto, this.o.validators.length, this.o.cluster.f);
+        if (!v.ok) {
+          this.o.metrics.drop('bad-sync');
+          this.o.log.warn({ peer, reason: v.reason }, 'catch-up blocks rejected');
+          break;
+        }
+        if (v.committed.length === 0) break; // the peer's newest blocks lack a commit proof yet: the core fetches them
+        for (const c of v.committed) await node.applyCaughtUp(c.block, c.qc);
+        applied += v.committed.length;
+        this.o.metrics.syncedBlocks.inc(v.committed.length);
+      }
+      if (applied > 0) {
+        await node.rebuildCore();
+        this.o.log.info({ peer, applied, tip: node.executedTip }, 'caught up from peer blocks');
+      }
+    } finally {
+      node.resume();
+    }
+    return applied > 0;
+  }
+
+  private async fromSnapshot(peer: number): Promise<boolean> {
+    const node = this.o.node;
+    const r = await this.request(peer, { type: 'snapshotRequest' });
+    if (r?.type !== 'snapshotResponse') return false;
+    const at = r.at;
+    if (at.block.height <= node.executedTip) return false;
+    const kernel = restoreState(r.snapshot);
+    if (!bytesEqual(stateRoot(kernel), r.stateRoot)) {
+      this.o.log.warn({ peer }, 'snapshot rejected: its state does not have the claimed root');
+      return false;
+    }
+    // Prove `at` committed and its roots attested: fetch the blocks after it and verify the chain.
+    const after = await this.request(peer, { type: 'blocksRequest', fromHeight: at.block.height, maxBlocks: MAX_SYNC_BLOCKS });
+    if (after?.type !== 'blocksResponse' || after.blocks.length === 0 || !bytesEqual(after.blocks[0].block.hash, at.block.hash)) return false;
+    const v = verifyFetchedChain(at.block.height - 1, at.block.parent, after.blocks, this.o.crypto, this.o.validators.length, this.o.cluster.f);
+    if (!v.ok || v.committed.length === 0) {
+      this.o.log.warn({ peer, reason: v.ok ? 'no commit proof' : v.reason }, 'snapshot rejected: its block is not proven committed');
+      return false;
+    }
+    const attested = after.blocks.some(
+      (c) => c.block.executed !== null && c.block.executed.height === at.block.height && bytesEqual(c.block.executed.stateRoot, r.stateRoot) && bytesEqual(c.block.executed.receiptsRoot, r.receiptsRoot),
+    );
+    if (!attested) {
+      this.o.log.warn({ peer, height: at.block.height }, 'snapshot rejected: no certified block attests its roots');
+      return false;
+    }
+    await node.pause();
+    try {
+      const execution = { height: at.block.height, blockHash: at.block.hash, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot, receiptBytes: [] };
+      await node.store.installSnapshot({ at, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot, state: r.snapshot }, execution);
+      node.installKernel(kernel, execution);
+      await node.rebuildCore();
+      this.o.metrics.snapshotsLoaded.inc();
+      this.o.log.info({ peer, height: at.block.height }, 'installed verified snapshot');
+    } finally {
+      node.resume();
+    }
+    return true;
+  }
+
+  // ---- server side ----
+
+  private async serve(stream: Stream, connection: Connection): Promise<void> {
+    const from = this.byPeerId.get(connection.remotePeer.toString());
+    if (from === undefined || from === this.o.self) {
+      this.o.metrics.refusedPeers.inc();
+      stream.abort(new Error('not a validator'));
+      return;
+    }
+    let request: Uint8Array | null = null;
+    const end = await readFrames(
+      stream,
+      (f) => {
+        if (request === null) request = f;
+      },
+      64 * 1024,
+    ).catch(() => ({ kind: 'error' as const, reason: 'stream' as const, message: 'read failed' }));
+    void end;
+    if (request === null) return;
+    const d = decodeSyncFrame(request, this.o.limits);
+    let reply: SyncFrame;
+    if (!d.ok) {
+      this.o.metrics.drop('bad-sync');
+      reply = { type: 'error', message: d.reason.slice(0, 200) };
+    } else {
+      reply = await this.answer(d.value).catch((e: Error) => ({ type: 'error' as const, message: e.message.slice(0, 200) }));
+    }
+    try {
+      stream.send(encodeFrames([encodeSyncFrame(reply)]));
+      await stream.close();
+    } catch {
+      stream.abort(new Error('send failed'));
+    }
+  }
+
+  private async answer(req: SyncFrame): Promise<SyncFrame> {
+    const store = this.o.node.store;
+    switch (req.type) {
+      case 'statusRequest': {
+        const snap = await store.loadSnapshot();
+        const s = this.o.node.status();
+        return { type: 'statusResponse', committedHeight: store.tip, executedHeight: this.o.node.executedTip, view: s.view, lowestBlockHeight: 1, snapshotHeight: snap?.at.block.height ?? 0 };
+      }
+      case 'blocksRequest': {
+        const blocks: CommittedBlock[] = [];
+        let bytes = 0;
+        for (let h = req.fromHeight; h < req.fromHeight + req.maxBlocks && h <= store.tip; h++) {
+          const c = await store.getCommitted(h);
+          if (c === null) break;
+          const size = c.block.commands.reduce((n, x) => n + x.bytes.length + 64, 512);
+          if (blocks.length > 0 && bytes + size > RESPONSE_BYTES_MAX) break;
+          bytes += size;
+          blocks.push(c);
+        }
+        return { type: 'blocksResponse', blocks };
+      }
+      case 'snapshotRequest': {
+        const snap = await store.loadSnapshot();
+        if (snap === null) return { type: 'error', message: 'no snapshot' };
+        return { type: 'snapshotResponse', at: snap.at, stateRoot: snap.stateRoot, receiptsRoot: snap.receiptsRoot, snapshot: snap.state };
+      }
+      default:
+        return { type: 'error', message: `unexpected ${req.type}` };
+    }
+  }
+}

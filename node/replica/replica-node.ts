@@ -1,0 +1,457 @@
+// The real-world driver of one replica: the same loop as sim/ — next input, `Replica.step`, carry out
+// the effects in order — with libp2p for messages, level for durability and the wall clock for
+// timers. It also executes committed blocks with the kernel, signs their roots (off the event loop)
+// and answers the client service through `ReplicaServices`.
+//
+// Ordering rules it keeps:
+//   - one input at a time; effects of a step in list order;
+//   - `persist` is awaited (fsync) before any later effect of the same step (persist-before-send);
+//   - commits are executed synchronously in order and `executed` is fed back before any other input;
+//   - a receipt is handed to a client only after its block's commit batch is durable.
+import { roundRobinLeader } from '../../consensus/pacemaker.js';
+import { Replica } from '../../consensus/replica.js';
+import type { Block, ConsensusConfig, ConsensusCrypto, Effect, Input, Message, QuorumCert } from '../../consensus/types.js';
+import type { CanonicalValue } from '../../crypto/canonical.js';
+import type { HybridSecretKey } from '../../crypto/hybrid.js';
+import type { HybridWorkerPool } from '../../crypto/worker-pool.js';
+import { snapshotState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
+import type { ClusterFile } from '../cluster/config.js';
+import type { Logger } from '../log/logger.js';
+import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
+import type { ValidatorNetwork } from '../net/validator-network.js';
+import { decodeConsensusMessage, encodeConsensusMessage, type WireLimits } from '../proto/consensus-codec.js';
+import type { ExecutionRecord } from '../storage/records.js';
+import type { ReplicaStore } from '../storage/replica-store.js';
+import { executeBlock } from './executor.js';
+import { ProofTree } from './proof-tree.js';
+import { consensusRecovery, recover } from './recovery.js';
+import { RootsSigner } from './roots-signer.js';
+import type { ClientCommand, ReceiptRecord, ReplicaServices, ReplicaStatus, SignedRoots } from './services.js';
+import { Waiters } from './waiters.js';
+
+export interface ReplicaNodeOptions {
+  cluster: ClusterFile;
+  self: number;
+  config: ConsensusConfig;
+  crypto: ConsensusCrypto;
+  limits: WireLimits;
+  store: ReplicaStore;
+  hybridSecretKey: HybridSecretKey;
+  pool: HybridWorkerPool;
+  metrics: ReplicaMetrics;
+  log: Logger;
+}
+
+/** Executions kept in memory for fast receipt answers (older ones are read from level). */
+const RECENT_HEIGHTS = 128;
+/** Inputs waiting for the loop beyond which peer messages are dropped (clients get back-pressure via timeouts). */
+const MAX_QUEUED_INPUTS = 50_000;
+
+interface RecentExecution {
+  execution: ExecutionRecord;
+  tree: ProofTree | null;
+}
+
+const key = (client: string, seq: number) => `${client}\u0000${seq}`;
+
+export class ReplicaNode implements ReplicaServices {
+  readonly f: number;
+  readonly n: number;
+  readonly self: number;
+  private core!: Replica;
+  private kernel!: KernelState;
+  private net: ValidatorNetwork | null = null;
+  private readonly inputs: Input[] = [];
+  private readonly urgent: Input[] = [];
+  private looping = false;
+  private paused = 0;
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Highest height executed in memory / written durably. */
+  private executedHeight = 0;
+  private durableHeight = 0;
+  private readonly recent = new Map<number, RecentExecution>();
+  private readonly recentIndex = new Map<string, { height: number; index: number }>();
+  private readonly signed = new Map<number, SignedRoots>();
+  private readonly receiptWaiters = new Waiters<ReceiptRecord>();
+  private readonly rootsWaiters = new Waiters<SignedRoots>();
+  private readonly admittedAt = new Map<string, number>();
+  private readonly signer: RootsSigner;
+  private readonly leaderOf: (view: number) => number;
+  /** Highest committed height any peer reported (catch-up fills it in). */
+  peerHeight = 0;
+  private fatal: ((e: Error) => void) | null = null;
+
+  private constructor(private readonly o: ReplicaNodeOptions) {
+    this.f = o.cluster.f;
+    this.n = o.cluster.validators.length;
+    this.self = o.self;
+    this.leaderOf = o.config.leaderOf ?? roundRobinLeader(this.n);
+    this.signer = new RootsSigner(
+      o.pool,
+      o.hybridSecretKey,
+      o.self,
+      (s) => this.onSigned(s),
+      (h, e) => o.log.error({ height: h, err: e.message }, 'signing execution roots failed'),
+    );
+  }
+
+  /** Opens the replica on its store: recovers safety state, chain tip and kernel state. */
+  static async create(o: ReplicaNodeOptions): Promise<ReplicaNode> {
+    const node = new ReplicaNode(o);
+    const r = await recover(o.store, o.cluster.genesis as unknown as Genesis, o.log);
+    node.kernel = r.kernel;
+    node.core = new Replica(o.config, o.crypto, r.consensus);
+    node.executedHeight = node.durableHeight = o.store.tip;
+    if (r.tipExecution) node.remember(r.tipExecution);
+    o.metrics.height.set(o.store.tip);
+    o.metrics.executedHeight.set(o.store.tip);
+    return node;
+  }
+
+  /** Called with a fatal driver error (a storage write failed): the process should exit. */
+  onFatal(handler: (e: Error) => void): void {
+    this.fatal = handler;
+  }
+
+  attachNetwork(net: ValidatorNetwork): void {
+    this.net = net;
+  }
+
+  start(): void {
+    this.enqueue({ type: 'start' });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.signer.close();
+    this.receiptWaiters.clear();
+    this.rootsWaiters.clear();
+    await this.o.store.flush().catch(() => undefined);
+  }
+
+  // ---- inputs ----
+
+  /** A frame from validator `from` (already authenticated by peer id). */
+  onFrame(from: number, frame: Uint8Array): void {
+    const d = decodeConsensusMessage(frame, this.o.limits);
+    if (!d.ok) {
+      this.o.metrics.drop('malformed');
+      this.o.log.debug({ peer: from, reason: d.reason }, 'dropped malformed consensus frame');
+      return;
+    }
+    this.o.metrics.messagesIn.inc();
+    this.enqueue({ type: 'message', from, message: d.value });
+  }
+
+  private enqueue(input: Input): void {
+    if (this.stopped) return;
+    if (this.inputs.length >= MAX_QUEUED_INPUTS && input.type === 'message') {
+      this.o.metrics.drop('queue-full');
+      return;
+    }
+    this.inputs.push(input);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (!this.looping && this.paused === 0) void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.looping = true;
+    try {
+      while (!this.stopped && this.paused === 0) {
+        const input = this.urgent.shift() ?? this.inputs.shift();
+        if (input === undefined) break;
+        const effects = this.core.step(input);
+        await this.carryOut(effects);
+      }
+    } catch (e) {
+      this.o.log.fatal({ err: (e as Error).stack }, 'replica driver failed');
+      this.fatal?.(e as Error);
+    } finally {
+      this.looping = false;
+      this.updateGauges();
+    }
+    if (!this.stopped && this.paused === 0 && (this.urgent.length > 0 || this.inputs.length > 0)) this.kick();
+  }
+
+  /** Holds the loop (catch-up swaps the core); resolves once the current step is finished. */
+  async pause(): Promise<void> {
+    this.paused++;
+    while (this.looping) await new Promise((r) => setImmediate(r));
+  }
+
+  resume(): void {
+    this.paused = Math.max(0, this.paused - 1);
+    this.kick();
+  }
+
+  private async carryOut(effects: Effect[]): Promise<void> {
+    for (const e of effects) {
+      switch (e.type) {
+        case 'persist':
+          await this.o.store.saveSafety(e.safety);
+          break;
+        case 'send':
+          this.count(e.message);
+          if (e.to !== this.self) this.net?.send(e.to, encodeConsensusMessage(e.message));
+          break;
+        case 'broadcast':
+          this.count(e.message);
+          this.net?.broadcast(encodeConsensusMessage(e.message));
+          break;
+        case 'setTimer': {
+          const t = setTimeout(() => {
+            this.timers.delete(t);
+            this.enqueue({ type: 'timer', view: e.view });
+          }, e.durationMs);
+          this.timers.add(t);
+          break;
+        }
+        case 'commit':
+          this.commit(e.block, e.qc);
+          break;
+        case 'report':
+          this.o.log.warn({ kind: e.kind, detail: e.detail }, 'consensus report');
+          this.onReport?.(e.kind, e.detail);
+          break;
+        case 'dropped':
+          this.o.metrics.dropped.inc({ reason: `core:${e.reason}` });
+          break;
+      }
+    }
+  }
+
+  /** Set by catch-up to hear `syncGap` and friends. */
+  onReport: ((kind: string, detail: string) => void) | null = null;
+
+  private count(m: Message): void {
+    if (m.type === 'proposal') this.o.metrics.proposals.inc();
+    else if (m.type === 'vote') this.o.metrics.votes.inc();
+    else if (m.type === 'timeout' && m.timeout.voter === this.self) this.o.metrics.timeouts.inc();
+  }
+
+  private updateGauges(): void {
+    this.o.metrics.view.set(this.core.view);
+    this.o.metrics.height.set(this.core.committedHeight);
+    this.o.metrics.mempool.set(this.core.pendingCommands);
+  }
+
+  // ---- execution ----
+
+  private commit(block: Block, qc: QuorumCert): void {
+    const ex = executeBlock(this.kernel, block);
+    this.kernel = ex.state;
+    this.executedHeight = block.height;
+    for (const bad of ex.invalid) {
+      this.o.metrics.drop('invalid-command');
+      this.o.log.warn({ height: block.height, client: bad.client, seq: bad.seq, reason: bad.reason }, 'skipped invalid command in committed block');
+    }
+    this.remember(ex.execution);
+    for (const c of ex.commands) {
+      const k = key(c.client, c.seq);
+      if (!this.recentIndex.has(k)) this.recentIndex.set(k, { height: block.height, index: c.index });
+    }
+    const snapshot = block.height % this.o.cluster.consensus.snapshotEvery === 0 ? snapshotState(this.kernel) : null;
+    this.o.metrics.commits.inc();
+    this.o.metrics.committedCommands.inc(ex.commands.length);
+    this.o.metrics.executedHeight.set(block.height);
+    this.urgent.push({ type: 'executed', height: block.height, blockHash: block.hash, stateRoot: ex.execution.stateRoot, receiptsRoot: ex.execution.receiptsRoot });
+
+    this.o.store.saveCommit({ committed: { block, qc }, execution: ex.execution, commands: ex.commands }).then(
+      () => this.onDurable(block, ex.execution, ex.commands),
+      (e: Error) => {
+        this.o.log.fatal({ height: block.height, err: e.message }, 'commit write failed');
+        this.fatal?.(e);
+      },
+    );
+    if (snapshot !== null) {
+      const s = { at: { block, qc }, stateRoot: ex.execution.stateRoot, receiptsRoot: ex.execution.receiptsRoot, state: snapshot };
+      this.o.store.saveSnapshot(s).catch((e: Error) => this.o.log.error({ err: e.message }, 'snapshot write failed'));
+    }
+  }
+
+  private onDurable(block: Block, execution: ExecutionRecord, commands: Array<{ client: string; seq: number; index: number }>): void {
+    this.durableHeight = Math.max(this.durableHeight, block.height);
+    const now = performance.now();
+    for (const c of commands) {
+      const k = key(c.client, c.seq);
+      const t0 = this.admittedAt.get(k);
+      if (t0 !== undefined) {
+        this.admittedAt.delete(k);
+        this.o.metrics.commitLatency.observe((now - t0) / 1000);
+      }
+      if (this.receiptWaiters.has(k)) {
+        const loc = this.recentIndex.get(k);
+        if (loc && loc.height === block.height) this.receiptWaiters.publish(k, this.receiptAt(this.recent.get(block.height)!, loc.index));
+      }
+    }
+    if (commands.length > 0 || this.rootsWaiters.has(String(block.height))) {
+      this.signer.enqueue({ height: block.height, blockHash: block.hash, receiptsRoot: execution.receiptsRoot, stateRoot: execution.stateRoot });
+    }
+  }
+
+  private remember(execution: ExecutionRecord): void {
+    this.recent.set(execution.height, { execution, tree: null });
+    const old = execution.height - RECENT_HEIGHTS;
+    const gone = this.recent.get(old);
+    if (gone) {
+      this.recent.delete(old);
+      // The index entries of that height fall back to level lookups.
+      for (const [k, loc] of this.recentIndex) {
+        if (loc.height > old) break;
+        this.recentIndex.delete(k);
+      }
+    }
+  }
+
+  private receiptAt(r: RecentExecution, index: number): ReceiptRecord {
+    if (r.tree === null) r.tree = new ProofTree(r.execution.receiptBytes);
+    const e = r.execution;
+    return { height: e.height, blockHash: e.blockHash, index, receiptBytes: e.receiptBytes[index], proof: r.tree.proof(index), receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot };
+  }
+
+  private onSigned(s: SignedRoots): void {
+    this.signed.set(s.height, s);
+    this.signed.delete(s.height - RECENT_HEIGHTS);
+    this.rootsWaiters.publish(String(s.height), s);
+    this.o.store.saveSignedRoots(s).catch((e: Error) => this.o.log.error({ err: e.message }, 'storing signed roots failed'));
+  }
+
+  // ---- ReplicaServices ----
+
+  submit(command: ClientCommand): void {
+    const k = key(command.client, command.seq);
+    if (this.recentIndex.has(k)) return;
+    // Older commands are checked against the database first: a replayed command must not be ordered again.
+    void this.o.store.lookupCommand(command.client, command.seq).then(
+      (loc) => {
+        if (loc !== null || this.recentIndex.has(k)) return;
+        if (this.admittedAt.size < MAX_QUEUED_INPUTS) this.admittedAt.set(k, performance.now());
+        this.enqueue({ type: 'clientCommand', command });
+        this.spread(command);
+      },
+      (e: Error) => this.o.log.error({ err: e.message }, 'command index lookup failed'),
+    );
+  }
+
+  /** Shares admitted commands with every peer, batched per event-loop turn into one forward message. */
+  private spread(command: ClientCommand): void {
+    this.spreading.push(command);
+    if (this.spreading.length === 1) {
+      setImmediate(() => {
+        const batch = this.spreading.splice(0);
+        for (let i = 0; i < batch.length; i += this.o.limits.maxCommands) {
+          this.net?.broadcast(encodeConsensusMessage({ type: 'forward', commands: batch.slice(i, i + this.o.limits.maxCommands) }));
+        }
+      });
+    }
+  }
+
+  private readonly spreading: ClientCommand[] = [];
+
+  async waitForReceipt(client: string, seq: number, timeoutMs: number): Promise<ReceiptRecord | null> {
+    const k = key(client, seq);
+    const found = await this.findReceipt(client, seq);
+    if (found !== null) return found;
+    const waiting = this.receiptWaiters.wait(k, timeoutMs);
+    // It may have become durable between the lookup and the wait.
+    const again = await this.findReceipt(client, seq);
+    if (again !== null) {
+      this.receiptWaiters.publish(k, again);
+      return again;
+    }
+    return waiting;
+  }
+
+  private async findReceipt(client: string, seq: number): Promise<ReceiptRecord | null> {
+    const loc = this.recentIndex.get(key(client, seq)) ?? (await this.o.store.lookupCommand(client, seq));
+    if (loc === null || loc.height > this.durableHeight) return null;
+    let r = this.recent.get(loc.height);
+    if (r === undefined) {
+      const execution = await this.o.store.getExecution(loc.height);
+      if (execution === null) return null;
+      r = { execution, tree: null };
+    }
+    if (loc.index >= r.execution.receiptBytes.length) return null;
+    return this.receiptAt(r, loc.index);
+  }
+
+  async signedRoots(height: number, timeoutMs: number): Promise<SignedRoots | null> {
+    if (!Number.isSafeInteger(height) || height < 1) return null;
+    const have = this.signed.get(height) ?? (await this.o.store.getSignedRoots(height));
+    if (have !== null) return have;
+    const waiting = this.rootsWaiters.wait(String(height), timeoutMs);
+    if (height <= this.durableHeight) {
+      const e = this.recent.get(height)?.execution ?? (await this.o.store.getExecution(height));
+      if (e !== null) this.signer.prioritize({ height, blockHash: e.blockHash, receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot });
+    }
+    return waiting;
+  }
+
+  status(): ReplicaStatus {
+    const view = this.core.view;
+    const height = this.core.committedHeight;
+    return {
+      id: this.self,
+      height,
+      executedHeight: this.durableHeight,
+      view,
+      leader: this.leaderOf(view),
+      peers: this.net?.connectedPeers() ?? [],
+      mempool: this.core.pendingCommands,
+      lag: Math.max(0, this.peerHeight - height),
+    };
+  }
+
+  localRead?(key: string): CanonicalValue | null;
+
+  // ---- catch-up support (node/replica/catch-up.ts) ----
+
+  /** Highest height executed here (in memory; durable shortly after). */
+  get executedTip(): number {
+    return this.executedHeight;
+  }
+
+  get durableTip(): number {
+    return this.durableHeight;
+  }
+
+  get store(): ReplicaStore {
+    return this.o.store;
+  }
+
+  /**
+   * Executes a committed block verified by catch-up (outside the core), in height order.
+   * Call only while paused. Returns the new executed roots.
+   */
+  async applyCaughtUp(block: Block, qc: QuorumCert): Promise<void> {
+    if (block.height !== this.executedHeight + 1) throw new Error(`catch-up: block ${block.height} does not follow executed ${this.executedHeight}`);
+    this.commit(block, qc);
+    this.urgent.length = 0; // the old core never saw this block: it is replaced below
+    await this.o.store.flush();
+  }
+
+  /** Installs a verified kernel snapshot as the new base (catch-up from far behind). */
+  installKernel(kernel: KernelState, execution: ExecutionRecord): void {
+    this.kernel = kernel;
+    this.executedHeight = this.durableHeight = execution.height;
+    this.remember(execution);
+    if (!(stateRoot(kernel).length === 32)) throw new Error('catch-up: bad kernel state');
+  }
+
+  /** Replaces the consensus core after catch-up moved the committed tip forward (call while paused). */
+  async rebuildCore(): Promise<void> {
+    const r = await consensusRecovery(this.o.store);
+    const pending = this.core.pendingCommands;
+    this.core = new Replica(this.o.config, this.o.crypto, r);
+    this.urgent.length = 0;
+    this.urgent.push({ type: 'start' });
+    this.o.log.info({ tip: this.o.store.tip, droppedPending: pending }, 'consensus core rebuilt after catch-up');
+  }
+}
+
