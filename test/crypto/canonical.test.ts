@@ -47,6 +47,21 @@ describe('crypto/canonical', () => {
     assert.equal(toHex(firstKey), 'efbda1');
   });
 
+  it('the size limit counts real bytes, exactly at the boundary', () => {
+    const limits = { depthMax: 64, bytesMax: 15 };
+    assert.equal(canonicalEncode('x'.repeat(10), limits).length, 15);
+    assert.throws(() => canonicalEncode('x'.repeat(11), limits), /exceeds the limit/);
+    assert.equal(canonicalEncode('é'.repeat(5), limits).length, 15);
+    assert.throws(() => canonicalEncode('é'.repeat(5) + 'x', limits), /exceeds the limit/);
+  });
+
+  it('short ASCII, long ASCII and non-ASCII strings decode alike', () => {
+    for (const s of ['', 'a', 'k'.repeat(64), 'k'.repeat(65), 'x'.repeat(5000), 'é', 'a'.repeat(63) + 'é', '\u007f\u0000']) {
+      assert.equal(roundTrip(s), s);
+      assert.deepEqual(Object.keys(roundTrip({ [s]: 1 }) as object), [s]);
+    }
+  });
+
   it('a key named __proto__ is data, not a prototype', () => {
     const v = JSON.parse('{"__proto__": {"polluted": true}, "x": 1}') as CanonicalValue;
     const back = roundTrip(v) as Record<string, CanonicalValue>;
