@@ -12,7 +12,7 @@ import { EventQueue } from './event-queue.js';
 import { Prng } from './prng.js';
 import { Network, regionLatencyMatrix, type LatencyMatrix } from './network.js';
 import { planFaults, type FaultPlan } from './faults.js';
-import { ReplicaHost, type HostEnv } from './replica-host.js';
+import { ReplicaHost, type FindingKind, type HostEnv } from './replica-host.js';
 import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
 import { createSimCrypto, type SimCrypto } from './crypto-scheme.js';
 import { SimClient, type Workload } from './clients.js';
@@ -48,7 +48,7 @@ export interface ClusterStats {
 }
 
 export interface Finding {
-  kind: 'persist' | 'crash';
+  kind: FindingKind;
   atMs: number;
   replica: string;
   detail: string;
@@ -202,8 +202,11 @@ export class Cluster {
     dropped: (_host, reason) => {
       this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + 1;
     },
-    reported: (_host, kind) => {
+    reported: (host, kind, detail) => {
       this.stats.reportsByKind[kind] = (this.stats.reportsByKind[kind] ?? 0) + 1;
+      // An honest core that sees a QC for a block conflicting with its committed chain has proof that
+      // more than f replicas misbehaved: safety is already lost, whether or not it commits the fork.
+      if (host.honest && kind === 'conflictingCommit') this.env.finding(host, 'conflict', detail);
     },
   };
 

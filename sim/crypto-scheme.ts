@@ -44,7 +44,21 @@ export interface SimCrypto {
 const SEED_TAG = 'knhk/sim/key-seed';
 
 export function createSimCrypto(mode: CryptoMode, n: number, prng: Prng): SimCrypto {
-  return mode === 'real' ? realCrypto(n, prng) : standInCrypto(prng);
+  const inner = mode === 'real' ? realCrypto(n, prng) : standInCrypto(prng);
+  // A command's envelope is checked at admission and again at execution on every replica: 2n checks
+  // of the same bytes. The verdict is a pure function of the bytes, so the simulator remembers it per
+  // bytes object (the one Uint8Array every simulated replica receives; a Byzantine replica's invented
+  // bytes are new objects and are checked afresh). Only CPU is saved; no verdict can differ.
+  const verdicts = new WeakMap<Uint8Array, OpenedCommand>();
+  return {
+    ...inner,
+    openCommand(bytes) {
+      if (!(bytes instanceof Uint8Array)) return inner.openCommand(bytes);
+      let v = verdicts.get(bytes);
+      if (v === undefined) verdicts.set(bytes, (v = inner.openCommand(bytes)));
+      return v;
+    },
+  };
 }
 
 function standInCrypto(prng: Prng): SimCrypto {

@@ -8,7 +8,7 @@ import { noNetworkFaults, type NetworkFaults, type Partition } from './network.j
 export const networkFaultClasses = ['loss', 'dup', 'reorder', 'partition'] as const;
 export const nodeFaultClasses = ['crash', 'skew'] as const;
 /** Behaviours of Byzantine replicas (sim/byzantine/). */
-export const byzantineFaultClasses = ['equivocate', 'twins', 'doublevote', 'badvote', 'withhold', 'garbage'] as const;
+export const byzantineFaultClasses = ['equivocate', 'twins', 'fork', 'doublevote', 'badvote', 'withhold', 'garbage'] as const;
 export const allFaultClasses = [...networkFaultClasses, ...nodeFaultClasses, ...byzantineFaultClasses] as const;
 
 export type FaultClass = (typeof allFaultClasses)[number];

@@ -13,6 +13,9 @@ import type { Core } from './byzantine/core.js';
 import type { OpenedCommand } from './envelope.js';
 import type { CommitRecord } from './checkers.js';
 
+/** persist: persist-before-send broken; crash: the core threw or committed out of order; conflict: a core saw a conflicting commit. */
+export type FindingKind = 'persist' | 'crash' | 'conflict';
+
 export interface DurableStore {
   safety: SafetyState | null;
   committed: { block: Block; qc: QuorumCert } | null;
@@ -30,9 +33,9 @@ export interface HostEnv {
   committed(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void;
   openCommand(bytes: Uint8Array): OpenedCommand;
   /** A broken contract or a core that threw: a finding of the run. */
-  finding(host: ReplicaHost, kind: 'persist' | 'crash', detail: string): void;
+  finding(host: ReplicaHost, kind: FindingKind, detail: string): void;
   dropped(host: ReplicaHost, reason: string, detail?: string): void;
-  reported(host: ReplicaHost, kind: string): void;
+  reported(host: ReplicaHost, kind: string, detail: string): void;
 }
 
 const CHAIN_START = new Uint8Array(32);
@@ -106,7 +109,7 @@ export class ReplicaHost {
         return;
       }
       case 'report':
-        this.env.reported(this, e.kind);
+        this.env.reported(this, e.kind, e.detail);
         return;
       case 'dropped':
         this.env.dropped(this, e.reason, e.detail);

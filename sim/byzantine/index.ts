@@ -5,6 +5,7 @@ import type { Behaviour } from './core.js';
 import { equivocate } from './equivocate.js';
 import { badVote, doubleVote, withholdVotes } from './votes.js';
 import { garbage } from './garbage.js';
+import { fork } from './fork.js';
 
 export const behaviourFor: Record<Exclude<ByzantineBehaviour, 'twins'>, Behaviour> = {
   equivocate,
@@ -12,6 +13,7 @@ export const behaviourFor: Record<Exclude<ByzantineBehaviour, 'twins'>, Behaviou
   badvote: badVote,
   withhold: withholdVotes,
   garbage,
+  fork,
 };
 
 export function behavioursOf(names: readonly ByzantineBehaviour[]): Behaviour[] {

@@ -1,5 +1,6 @@
 // Every `knhk bench` subcommand, one module each. Add a line here when you add a benchmark.
 import type { CommandModule } from '../command.js';
+import { simBench } from './sim.js';
 import { cryptoBench } from './crypto.js';
 
-export const benches: CommandModule[] = [cryptoBench];
+export const benches: CommandModule[] = [cryptoBench, simBench];

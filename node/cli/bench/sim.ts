@@ -1,0 +1,105 @@
+// `knhk bench sim`: how fast the simulator runs the real consensus + kernel code.
+//   throughput  n=4, no faults, one region, many clients: committed client commands per CPU-second
+//               and virtual ms per wall ms (targets: >= 50,000 commands/CPU-s, >= 100x real time)
+//   scaling     messages per committed block for n = 4, 7, 16, 31 (chained HotStuff: linear in n)
+// CPU time is process.cpuUsage (user + system) around the run, so a busy shared machine inflates
+// wall time but not the per-CPU-second figures.
+import type { Command } from 'commander';
+import { intOption, printJson, type CommandModule } from '../command.js';
+import { runSim } from '../../../sim/run.js';
+import { defaultSimOptions, type SimOptions } from '../../../sim/options.js';
+
+interface ThroughputResult {
+  nodes: number;
+  clients: number;
+  commands: number;
+  committedCommands: number;
+  committedHeight: number;
+  commandsPerBlock: number;
+  cpuMs: number;
+  wallMs: number;
+  virtualMs: number;
+  commandsPerCpuSecond: number;
+  virtualToWall: number;
+  ok: boolean;
+}
+
+interface ScalingRow {
+  nodes: number;
+  committedHeight: number;
+  messages: number;
+  messagesPerBlock: number;
+  messagesPerBlockPerNode: number;
+  cpuMs: number;
+  ok: boolean;
+}
+
+function base(seed: number): SimOptions {
+  return { ...defaultSimOptions, seed, byzantine: 0, faults: [] };
+}
+
+export function benchThroughput(commands: number, clients: number, seed = 1): ThroughputResult {
+  const { report: r } = runSim({ ...base(seed), nodes: 4, commands, clients, keys: 64, maxBatchCommands: 1024 });
+  const cpuS = Math.max(r.cpuMs, 1) / 1000;
+  return {
+    nodes: 4,
+    clients,
+    commands,
+    committedCommands: r.committedCommands,
+    committedHeight: r.committedHeight,
+    commandsPerBlock: round(r.committedCommands / Math.max(1, r.committedHeight)),
+    cpuMs: r.cpuMs,
+    wallMs: r.wallMs,
+    virtualMs: r.virtualMs,
+    commandsPerCpuSecond: Math.round(r.committedCommands / cpuS),
+    virtualToWall: round(r.virtualMs / Math.max(1, r.wallMs)),
+    ok: r.ok,
+  };
+}
+
+export function benchScaling(nodes: number, commands: number, seed = 1): ScalingRow {
+  // One client keeps blocks small and equal across n, so messages per block measure the protocol.
+  const { report: r } = runSim({ ...base(seed), nodes, commands, clients: 1 });
+  const perBlock = r.messages / Math.max(1, r.committedHeight);
+  return { nodes, committedHeight: r.committedHeight, messages: r.messages, messagesPerBlock: round(perBlock), messagesPerBlockPerNode: round(perBlock / nodes), cpuMs: r.cpuMs, ok: r.ok };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+export const simBench: CommandModule = (bench: Command, io) => {
+  bench
+    .command('sim')
+    .description('simulator speed: commands per CPU-second and virtual/wall time (n=4), messages per block for n = 4, 7, 16, 31')
+    .option('--commands <c>', 'client operations of the throughput run', intOption('commands', 1, 10_000_000), 20_000)
+    .option('--clients <k>', 'clients of the throughput run (more clients, bigger blocks)', intOption('clients', 1, 100_000), 256)
+    .option('--scaling-commands <c>', 'operations per scaling run', intOption('scaling-commands', 1, 1_000_000), 60)
+    .option('--json', 'print one JSON object')
+    .action((opts: { commands: number; clients: number; scalingCommands: number; json?: boolean }) => {
+      const throughput = benchThroughput(opts.commands, opts.clients);
+      const scaling = [4, 7, 16, 31].map((n) => benchScaling(n, opts.scalingCommands));
+      const targets = { commandsPerCpuSecond: 50_000, virtualToWall: 100 };
+      const result = {
+        bench: 'sim',
+        throughput,
+        scaling,
+        targets,
+        meetsTargets: { commandsPerCpuSecond: throughput.commandsPerCpuSecond >= targets.commandsPerCpuSecond, virtualToWall: throughput.virtualToWall >= targets.virtualToWall },
+        node: process.version,
+      };
+      io.exitCode = throughput.ok && scaling.every((s) => s.ok) ? 0 : 1;
+      if (opts.json) {
+        printJson(io, result);
+        return;
+      }
+      io.out(
+        `throughput (n=4, ${throughput.clients} clients, no faults): ${throughput.committedCommands} commands in ${throughput.cpuMs} CPU ms = ` +
+          `${throughput.commandsPerCpuSecond} commands/CPU-s (target ${targets.commandsPerCpuSecond}); ` +
+          `${throughput.virtualMs} virtual ms in ${throughput.wallMs} wall ms = ${throughput.virtualToWall}x real time (target ${targets.virtualToWall}x); ` +
+          `${throughput.commandsPerBlock} commands/block\n`,
+      );
+      io.out('messages per committed block:\n');
+      for (const s of scaling) io.out(`  n=${String(s.nodes).padStart(2)}  ${s.messagesPerBlock} (${s.messagesPerBlockPerNode} per node)  over ${s.committedHeight} blocks\n`);
+    });
+};
