@@ -117,21 +117,30 @@ export class Replica {
     else if (from === 'client' && this.s.cfg.forwardCommands) out.push({ type: 'send', to: leader, message: { type: 'forward', commands: fresh } });
   }
 
-  private snapshotInvariants(): { voted: View; locked: View; committed: number; view: View } {
+  private snapshotInvariants(): Watermarks {
     return { voted: this.s.safety.highestVotedView, locked: this.s.safety.lockedView, committed: this.s.tree.committedTip.height, view: this.s.pm.view };
   }
 
   /** Our own invariants (a violation is a bug in this core, so it crashes loudly). */
-  private checkInvariants(before: { voted: View; locked: View; committed: number; view: View }): void {
+  private checkInvariants(before: Watermarks): void {
     const s = this.s;
-    const fail = (what: string): never => {
-      throw new Error(`consensus invariant violated on replica ${s.cfg.self}: ${what}`);
-    };
-    if (s.safety.highestVotedView < before.voted) fail('highestVotedView decreased');
-    if (s.safety.lockedView < before.locked) fail('lockedView decreased');
-    if (s.tree.committedTip.height < before.committed) fail('committed height decreased');
-    if (s.pm.view < before.view) fail('view decreased');
-    if (s.safety.highQc.view < s.safety.lockedView) fail('highQc below lock');
-    if (s.executed !== null && s.executed.height > s.tree.committedTip.height) fail('executed beyond committed');
+    if (s.safety.highestVotedView < before.voted) invariantFailed(s, 'highestVotedView decreased');
+    if (s.safety.lockedView < before.locked) invariantFailed(s, 'lockedView decreased');
+    if (s.tree.committedTip.height < before.committed) invariantFailed(s, 'committed height decreased');
+    if (s.pm.view < before.view) invariantFailed(s, 'view decreased');
+    if (s.safety.highQc.view < s.safety.lockedView) invariantFailed(s, 'highQc below lock');
+    if (s.executed !== null && s.executed.height > s.tree.committedTip.height) invariantFailed(s, 'executed beyond committed');
   }
+}
+
+/** Values that must never go backwards across a step. */
+interface Watermarks {
+  voted: View;
+  locked: View;
+  committed: number;
+  view: View;
+}
+
+function invariantFailed(s: ReplicaState, what: string): never {
+  throw new Error(`consensus invariant violated on replica ${s.cfg.self}: ${what}`);
 }

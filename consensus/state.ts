@@ -131,7 +131,7 @@ export function createState(config: ConsensusConfig, crypto: ConsensusCrypto, re
     awaiting: null,
     pendingCommit: null,
     syncRequested: new Map(),
-    lastCommittingQcView: 0,
+    lastCommittingQcView: -1,
     ownTimeout: null,
   };
   if (executed !== null) s.executedByHeight.set(executed.height, executed);

@@ -57,7 +57,12 @@ export function checkExecution(s: ReplicaState, block: Block): ExecutionCheck {
   const theirs = block.executed;
   if (theirs === null) return 'ok';
   const mine = s.executed;
-  if (mine === null || mine.height < theirs.height) return 'wait';
+  if (mine === null || mine.height < theirs.height) {
+    // Committed here but not executed yet: the driver feeds `executed` promptly, so wait for it.
+    // Not even committed here (we missed the QC that commits it): we cannot check, and waiting
+    // could stall the cluster, so vote; a later proposal is checked once we have caught up.
+    return theirs.height <= s.tree.committedTip.height ? 'wait' : 'ok';
+  }
   const ours = s.executedByHeight.get(theirs.height);
   if (ours === undefined) return 'tooOld';
   const same = bytesEqual(ours.blockHash, theirs.blockHash) && bytesEqual(ours.stateRoot, theirs.stateRoot) && bytesEqual(ours.receiptsRoot, theirs.receiptsRoot);
