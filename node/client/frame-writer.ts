@@ -9,6 +9,7 @@ export class FrameWriter {
   private queue: Uint8Array[] = [];
   private flushing = false;
   private failed = false;
+  private closeRequested = false;
 
   constructor(
     private readonly stream: Stream,
@@ -24,6 +25,18 @@ export class FrameWriter {
       setImmediate(() => void this.flush());
     }
     return true;
+  }
+
+  /** Closes the stream (gracefully) once every queued frame has been handed to it. */
+  closeWhenDrained(): void {
+    this.closeRequested = true;
+    if (!this.flushing) this.closeNow();
+  }
+
+  private closeNow(): void {
+    if (this.failed) return;
+    this.failed = true; // nothing more may be queued
+    void this.stream.close().catch(() => {});
   }
 
   private async flush(): Promise<void> {
@@ -44,6 +57,7 @@ export class FrameWriter {
       this.onError(e instanceof Error ? e : new Error(String(e)));
     } finally {
       this.flushing = false;
+      if (this.closeRequested) this.closeNow();
     }
   }
 }

@@ -70,6 +70,7 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
   function onStream(stream: Stream): void {
     open.add(stream);
     let inFlight = 0;
+    let inputEnded = false;
     const writer = new FrameWriter(stream, (e) => {
       log?.debug({ err: e.message }, 'client stream write failed');
       stream.abort(e);
@@ -102,19 +103,26 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
           log?.error({ err: e instanceof Error ? e.message : String(e), kind: req.kind }, 'client request failed');
           reply(id, { kind: 'error', code: 'internal', message: 'the replica failed to answer this request' });
         },
-      ).finally(() => inFlight--);
+      ).finally(() => {
+        inFlight--;
+        if (inputEnded && inFlight === 0) writer.closeWhenDrained();
+      });
     };
 
     void readFrames(stream, onFrame, MAX_REQUEST_FRAME_BYTES).then((end) => {
       open.delete(stream);
-      if (end.kind === 'error') {
+      if (end.kind === 'error' && end.reason === 'stream') {
+        // Reset or closed under us (client gone, service stopping): normal churn, not bad input.
+        log?.debug({ err: end.message }, 'client stream reset');
+      } else if (end.kind === 'error') {
         counts.badFrames++;
         opts.metrics?.drop(end.reason);
         log?.warn({ reason: end.reason, err: end.message }, 'client stream ended by a bad frame');
         stream.abort(new Error(`client stream: ${end.reason}`));
       } else {
-        // The client finished sending; let pending answers drain, then close our side.
-        void stream.close().catch(() => {});
+        // The client finished sending: close once the answers still pending have been sent.
+        inputEnded = true;
+        if (inFlight === 0) writer.closeWhenDrained();
       }
     });
   }

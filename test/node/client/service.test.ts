@@ -67,6 +67,21 @@ describe('client service', function () {
     }
   });
 
+  it('still answers requests whose client already closed its sending side', async () => {
+    const { host, stream, frames, ended } = await rawStream();
+    try {
+      // awaitReceipt for a command that arrives later: the answer comes after the half-close.
+      stream.send(encodeFrames([encodeRequest(5, { kind: 'awaitReceipt', client: 'nobody', seq: 1, timeoutMs: 200 })]));
+      await stream.close();
+      const end = await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open'), 5000))]);
+      assert.deepEqual(end, { kind: 'closed' }, 'the replica closes its side after answering');
+      assert.equal(frames.length, 1);
+      assert.deepEqual(decodeResponse(frames[0]), { id: 5, res: { kind: 'timedOut' } });
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('answers busy beyond the in-flight bound instead of queueing without limit', async () => {
     // A silent replica holds every awaitReceipt open; the bound is 4096 per stream by default,
     // so mount a fresh service with a small bound on its own host.
