@@ -2,6 +2,8 @@
 // knhk chose next to the alternative, and hash throughput at 1 KiB and 1 MiB. Time-boxed: each
 // case runs for --ms milliseconds (default 600) after a short warm-up; the whole run takes ~20 s.
 import { availableParallelism, cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
@@ -36,6 +38,37 @@ async function measure(ms: number, op: () => unknown | Promise<unknown>, batch =
   }
   const secs = (now - start) / 1000;
   return { opsPerSec: n / secs, usPerOp: (secs * 1e6) / n };
+}
+
+/** Longest event-loop stall, in ms, while `work` runs (what a replica's timers and sockets would feel). */
+async function maxStallMs(work: () => Promise<void>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await work();
+  h.disable();
+  return round(h.max / 1e6);
+}
+
+/** 8 hybrid signatures on the main thread vs through the pool: the reason the pool exists. */
+async function measureStalls(poolSize: number): Promise<{ mainThreadSign: number; workerPoolSign: number }> {
+  const hy = hybridKeyPair(new Uint8Array(32).fill(5));
+  const roots = Array.from({ length: 8 }, (_, i) => new Uint8Array(32).fill(i));
+  const mainThreadSign = await maxStallMs(async () => {
+    for (const r of roots) {
+      hybridSign(hy.secretKey, Tag.executionRoots, r);
+      await yieldToLoop();
+    }
+  });
+  const pool = HybridWorkerPool.create(poolSize);
+  try {
+    await pool.sign(hy.secretKey, Tag.executionRoots, roots[0]); // start-up outside the measurement
+    const workerPoolSign = await maxStallMs(async () => {
+      await Promise.all(roots.map((r) => pool.sign(hy.secretKey, Tag.executionRoots, r)));
+    });
+    return { mainThreadSign, workerPoolSign };
+  } finally {
+    await pool.close();
+  }
 }
 
 async function runAll(ms: number, poolSize: number): Promise<BenchResult[]> {
@@ -125,10 +158,12 @@ export const cryptoBench: CommandModule = (bench: Command, io) => {
       const poolSize = opts.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
       if (!opts.json) io.err(`measuring 22 cases, ${opts.ms} ms each...\n`);
       const results = await runAll(opts.ms, poolSize);
+      const eventLoopMaxStallMs = await measureStalls(poolSize);
       const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism() };
-      if (opts.json) return printJson(io, { bench: 'crypto', msPerCase: opts.ms, workers: poolSize, machine, results });
+      if (opts.json) return printJson(io, { bench: 'crypto', msPerCase: opts.ms, workers: poolSize, machine, results, eventLoopMaxStallMs });
       io.out(`knhk bench crypto — ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${opts.ms} ms per case\n`);
       printTable(io, results);
+      io.out(`longest event-loop stall while making 8 hybrid signatures: ${eventLoopMaxStallMs.mainThreadSign} ms on the main thread, ${eventLoopMaxStallMs.workerPoolSign} ms through the worker pool\n`);
     });
 };
 
