@@ -109,7 +109,7 @@ export class Replica {
       }
       const added = this.s.mempool.add(c);
       if (added === 'added') fresh.push(c);
-      else out.push({ type: 'dropped', from, reason: added === 'full' ? 'mempoolFull' : 'duplicate' });
+      else out.push({ type: 'dropped', from, reason: added === 'full' ? 'mempoolFull' : added === 'committed' ? 'alreadyCommitted' : 'duplicate' });
     }
     if (fresh.length === 0) return;
     const leader = this.s.cfg.leaderOf(this.s.pm.view);

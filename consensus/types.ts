@@ -132,12 +132,13 @@ export type DropReason =
   | 'staleView'
   | 'futureView'
   | 'duplicate'
+  /** A client command already committed (a retry): the driver should answer from its stored receipt. */
+  | 'alreadyCommitted'
   | 'notLeader'
   | 'unsafe'
   | 'conflict'
   | 'mempoolFull'
-  | 'executionMismatch'
-  | 'executedTooOld';
+  | 'executionMismatch';
 
 /** Things worth an operator's attention: evidence of faults, not routine drops. */
 export type ReportKind =

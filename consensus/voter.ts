@@ -50,7 +50,7 @@ export function onProposal(s: ReplicaState, from: ReplicaId, block: Block, tc: T
   tryVote(s, block, tc, out);
 }
 
-type ExecutionCheck = 'ok' | 'wait' | 'mismatch' | 'tooOld';
+type ExecutionCheck = 'ok' | 'wait' | 'mismatch';
 
 /** Execution agreement: the proposal's roots must equal ours for that height (see docs/consensus.md). */
 export function checkExecution(s: ReplicaState, block: Block): ExecutionCheck {
@@ -64,7 +64,11 @@ export function checkExecution(s: ReplicaState, block: Block): ExecutionCheck {
     return theirs.height <= s.tree.committedTip.height ? 'wait' : 'ok';
   }
   const ours = s.executedByHeight.get(theirs.height);
-  if (ours === undefined) return 'tooOld';
+  if (ours === undefined) {
+    // Older than our history (or from before our restart): only the block hash can be checked.
+    const block = s.tree.committedAt(theirs.height);
+    return block === undefined || bytesEqual(block.hash, theirs.blockHash) ? 'ok' : 'mismatch';
+  }
   const same = bytesEqual(ours.blockHash, theirs.blockHash) && bytesEqual(ours.stateRoot, theirs.stateRoot) && bytesEqual(ours.receiptsRoot, theirs.receiptsRoot);
   return same ? 'ok' : 'mismatch';
 }
@@ -103,10 +107,6 @@ export function tryVote(s: ReplicaState, block: Block, tc: TimeoutCert | null, o
     const h = block.executed?.height;
     out.push({ type: 'report', kind: 'stateRootMismatch', detail: `proposal of view ${block.view} by ${block.proposer} carries roots for height ${h} that differ from ours` });
     out.push({ type: 'dropped', from: block.proposer, reason: 'executionMismatch' });
-    return;
-  }
-  if (exec === 'tooOld') {
-    out.push({ type: 'dropped', from: block.proposer, reason: 'executedTooOld' });
     return;
   }
   if (s.awaiting !== null && s.awaiting.block.view <= block.view) s.awaiting = null;

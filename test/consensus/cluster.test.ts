@@ -95,3 +95,15 @@ describe('consensus cluster under faults (in-test driver)', () => {
     assert.equal(c.committedCommands(0).length, 20, 'the three others still commit (quorum without replica 3)');
   });
 });
+
+describe('client retries', () => {
+  it('a retried command that is already committed is reported as alreadyCommitted, not re-proposed', () => {
+    const c = new Cluster(4);
+    c.start();
+    c.submit(1, 'client', 1);
+    c.run(2_000);
+    assert.deepEqual(c.committedCommands(1), ['client#1']);
+    const effects = c.replicas[1].step({ type: 'clientCommand', command: { client: 'client', seq: 1, bytes: new TextEncoder().encode('client#1') } });
+    assert.deepEqual(effects.map((e) => (e.type === 'dropped' ? e.reason : e.type)), ['alreadyCommitted']);
+  });
+});
