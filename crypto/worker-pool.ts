@@ -44,7 +44,17 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Whether this worker ever answered: one that dies before that is a start-up failure. */
+  answered: boolean;
 }
+
+export interface PoolOptions {
+  /** The worker script (tests substitute a failing one); default crypto/mldsa-worker.mjs. */
+  workerUrl?: URL;
+}
+
+/** Workers that die before answering anything, in a row, after which the pool stops respawning. */
+const START_FAILURES_MAX = 3;
 
 const WORKER_URL = new URL('./mldsa-worker.mjs', import.meta.url);
 /** Tasks in flight across the pool beyond which new work is refused (a limit on everything). */
@@ -54,16 +64,22 @@ export class HybridWorkerPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
+  private startFailures = 0;
+  /** Set when workers keep dying at start-up (e.g. a missing dependency): every call then fails fast. */
+  private broken: string | null = null;
 
-  private constructor(private readonly size: number) {
+  private constructor(
+    private readonly size: number,
+    private readonly workerUrl: URL,
+  ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   /** A pool of `size` workers (default: cores - 1, at least 1, at most 4). */
-  static create(size?: number): HybridWorkerPool {
+  static create(size?: number, options: PoolOptions = {}): HybridWorkerPool {
     const n = size ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     if (!Number.isSafeInteger(n) || n < 1 || n > 64) throw new WorkerPoolError(`pool size must be 1..64, got ${n}`);
-    return new HybridWorkerPool(n);
+    return new HybridWorkerPool(n, options.workerUrl ?? WORKER_URL);
   }
 
   get workers(): number {
@@ -113,6 +129,7 @@ export class HybridWorkerPool {
 
   private run(task: Task): Promise<unknown> {
     if (this.closed) return Promise.reject(new WorkerPoolError('worker pool closed'));
+    if (this.broken !== null) return Promise.reject(new WorkerPoolError(`worker pool broken: ${this.broken}`));
     let inFlight = 0;
     let slot = this.slots[0];
     for (const s of this.slots) {
@@ -131,10 +148,14 @@ export class HybridWorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL);
-    const slot: Slot = { worker, pending: new Map() };
+    // No inherited execArgv: the worker is plain .mjs, and the parent's loader flags (tsx, the
+    // libp2p polyfill as .ts) do not all work inside workers.
+    const worker = new Worker(this.workerUrl, { execArgv: [] });
+    const slot: Slot = { worker, pending: new Map(), answered: false };
     worker.unref();
     worker.on('message', (reply: Reply) => {
+      slot.answered = true;
+      this.startFailures = 0;
       const p = slot.pending.get(reply.id);
       if (p === undefined) return;
       slot.pending.delete(reply.id);
@@ -144,9 +165,19 @@ export class HybridWorkerPool {
     });
     const replace = (why: string) => {
       failAll(slot, new WorkerPoolError(why));
-      if (this.closed) return;
       const i = this.slots.indexOf(slot);
-      if (i >= 0) this.slots[i] = this.spawn();
+      if (this.closed || i < 0) return;
+      if (!slot.answered && ++this.startFailures >= START_FAILURES_MAX) {
+        // Respawning a worker that cannot start would spin forever: give up and fail every call.
+        this.broken = why;
+        this.slots.splice(i, 1);
+        for (const other of this.slots.splice(0)) {
+          failAll(other, new WorkerPoolError(`worker pool broken: ${why}`));
+          void other.worker.terminate();
+        }
+        return;
+      }
+      this.slots[i] = this.spawn();
     };
     worker.on('error', (e) => replace(`worker crashed: ${e.message}`));
     worker.on('exit', (code) => replace(`worker exited with code ${code}`));

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { concatBytes, fromHex, toHex, utf8 } from '../../crypto/bytes.js';
 import { ed25519VerifyNative } from '../../crypto/ed25519.js';
 import { Tag } from '../../crypto/hash.js';
@@ -74,6 +78,25 @@ describe('crypto/worker-pool', function () {
     await assert.rejects(p.sign(kp.secretKey, Tag.block, msg), /closed/);
     await assert.rejects(p.verify(kp.publicKey, Tag.block, msg, hybridSign(kp.secretKey, Tag.block, msg)), /closed/);
     await p.close();
+  });
+
+  it('stops respawning a worker that cannot start, and fails calls with the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knhk-pool-'));
+    const script = join(dir, 'broken-worker.mjs');
+    writeFileSync(script, "throw new Error('cannot load ML-DSA');\n");
+    const broken = HybridWorkerPool.create(1, { workerUrl: pathToFileURL(script) });
+    try {
+      let error: unknown;
+      // Each call either meets a dying worker or the broken pool; after 3 failed starts it stays broken.
+      for (let i = 0; i < 6; i++) {
+        error = await broken.sign(kp.secretKey, Tag.block, msg).then(() => null, (e: unknown) => e);
+        assert.ok(error instanceof WorkerPoolError);
+      }
+      assert.match(String(error), /worker pool broken: worker crashed: cannot load ML-DSA/);
+    } finally {
+      await broken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a silly pool size', () => {
