@@ -23,12 +23,15 @@ export type {
 /** encodeCommand(cmd): Uint8Array / decodeCommand(bytes): KernelCommand (strict; throws CommandDecodeError). */
 export { encodeCommand, decodeCommand, commandDigest, CommandDecodeError } from './command.js';
 /** encodeReceipt / decodeReceipt (strict) / receiptHash(bytes) / verifyReceipt(bytes, proof, root): boolean. */
-export { encodeReceipt, decodeReceipt, receiptHash, verifyReceipt } from './receipt.js';
+export { encodeReceipt, decodeReceipt, receiptHash, verifyReceipt, ReceiptDecodeError } from './receipt.js';
 /** createKernel(genesis): KernelState; applyBatch(state, batch, ctx): ApplyResult. */
 export { createKernel, GenesisError } from './genesis.js';
-export { applyBatch } from './apply.js';
+export { applyBatch, KernelUsageError } from './apply.js';
+/** previewDecision(state, cmd, ctx): DecisionPreview — the decision without executing (dry run). */
+export { previewDecision, type DecisionPreview } from './preview.js';
 /** stateRoot(state), snapshotState(state), restoreState(bytes), forkState(state), StaleStateError. */
 export { stateRoot, snapshotState, restoreState, forkState, StaleStateError } from './state/handle.js';
+export { SnapshotError } from './state/snapshot.js';
 /** Descriptor compiler: compileDescriptor(source) throws DescriptorCompileError (errors name paths). */
 export { compileDescriptor, descriptorHash, DescriptorCompileError } from './descriptor/compile.js';
 export type { CompiledDescriptor, DescriptorError } from './descriptor/compiled.js';

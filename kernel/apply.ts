@@ -13,7 +13,7 @@ import { commandDigest, commandShapeProblem } from './command.js';
 import { executeCommand, type ExecContext } from './execute.js';
 import { activateDue } from './governance/activate.js';
 import { rejected, type Outcome } from './outcome.js';
-import { sweepExpired } from './policy/approvals.js';
+import { flushExpiries, sweepExpired } from './policy/approvals.js';
 import { encodeReceipt, receiptHash } from './receipt.js';
 import { consume, storeOf, wrap } from './state/handle.js';
 import { K } from './state/keys.js';
@@ -42,7 +42,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   store.set(K.height, height);
   const active = activateDue(store, height) ?? taken.active;
   sweepExpired(store, height);
-  const x: ExecContext = { store, active, height, chainId: store.get(K.chainId) as string };
+  const x: ExecContext = { store, active, height, chainId: store.get(K.chainId) as string, opened: [] };
 
   let head = store.get(K.head) as Uint8Array;
   let index = store.get(K.receiptCount) as number;
@@ -89,6 +89,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
     receiptBytes[i] = bytes;
     index++;
   }
+  flushExpiries(store, x.opened);
   store.set(K.head, head);
   store.set(K.receiptCount, index);
   const stateRoot = store.root();

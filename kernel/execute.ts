@@ -18,6 +18,8 @@ export interface ExecContext {
   active: CompiledDescriptor;
   height: number;
   chainId: string;
+  /** [expiresAt, requestId] of approval requests opened in this batch (filed at batch end). */
+  opened: [number, string][];
 }
 
 const APPROVE_FUEL = 100;
@@ -69,10 +71,15 @@ function executeDescriptorCommand(x: ExecContext, cmd: KernelCommand, sets: Prin
       const reason = v.rule === null ? `no rule allows "${cmd.type}" (default DENY)` : (v.rule.reason ?? `denied by rule ${v.rule.id}`);
       return { ...base, result: 'denied', reason, output: null, writes: [], fuelUsed: spent(command.fuel, env) };
     }
-    const output = v.decision === 'REQUIRE_APPROVAL' && v.rule !== null ? openRequest(env, v.rule, requestId) : perform(x, command, env);
+    if (v.decision === 'REQUIRE_APPROVAL' && v.rule !== null) {
+      const opened = openRequest(env, v.rule, requestId);
+      tx.commit();
+      x.opened.push([opened.expiresAt, opened.requestId]);
+      return { ...base, result: 'pending', reason: null, output: opened, fuelUsed: spent(command.fuel, env) };
+    }
+    const output = perform(x, command, env);
     tx.commit();
-    const result = v.decision === 'REQUIRE_APPROVAL' ? 'pending' : 'ok';
-    return { ...base, result, reason: null, output, fuelUsed: spent(command.fuel, env) };
+    return { ...base, result: 'ok', reason: null, output, fuelUsed: spent(command.fuel, env) };
   } catch (e) {
     return failure(e, decided, spent(command.fuel, env));
   }

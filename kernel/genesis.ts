@@ -43,7 +43,8 @@ export function createKernel(genesis: Genesis): KernelState {
   store.set(K.pendingSwap, null);
   store.set(K.history, [{ height: 0, action: 'genesis', version: active.version }]);
   store.set(K.descriptor(active.version), { hash: active.hash, source: active.source, installedAt: 0 });
-  store.set(K.approvalExpiry, []);
+  store.set(K.approvalHeights, []);
+  store.set(K.approvalsOpen, 0);
   for (const id of Object.keys(principals).sort()) {
     const problem = principalEntryProblem(id, principals[id]);
     if (problem !== null) throw new GenesisError(`genesis.principals: ${problem}`);

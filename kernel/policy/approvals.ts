@@ -1,7 +1,11 @@
 // Approval gates (human in the loop). A REQUIRE_APPROVAL decision stores a request at `a/<id>`
 // (id = hex command digest); named approvers complete it with `approve { requestId }` commands
 // (their client signatures were checked by the driver; the kernel checks who they are, duplicates,
-// expiry and the threshold). The request expires `expiresAfterHeights` after it was opened.
+// expiry and the threshold). A request expires `expiresAfterHeights` after it was opened.
+//
+// Expiry index: one bucket per expiry height (`a:exp/<h>`, ids) plus the sorted list of heights
+// that have a bucket. New requests are added to buckets once per batch (flushExpiries), not per
+// command, so opening a request costs O(1) writes however many are pending.
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import { KernelFailure, type CompiledRule, type Env } from '../descriptor/compiled.js';
 import { KERNEL_LIMITS } from '../limits.js';
@@ -25,19 +29,13 @@ export interface ApprovalRequest {
   expiresAt: number;
 }
 
-type ExpiryList = [number, string][];
-
-function expiryList(get: (k: string) => CanonicalValue | undefined): ExpiryList {
-  const v = get(K.approvalExpiry);
-  return Array.isArray(v) ? (v as unknown as ExpiryList) : [];
-}
-
-/** Opens a request for the command in `env`; returns the output its receipt carries. */
-export function openRequest(env: Env, rule: CompiledRule, requestId: string): CanonicalValue {
+/** Opens a request for the command in `env` (inside env.tx); returns the output its receipt carries. */
+export function openRequest(env: Env, rule: CompiledRule, requestId: string): { requestId: string; threshold: number; expiresAt: number } {
   const spec = rule.approval;
   if (spec === null) throw new KernelFailure(`rule ${rule.id} has no approval gate`);
-  const list = expiryList((k) => env.tx.get(k));
-  if (list.length >= KERNEL_LIMITS.pendingApprovalsMax) throw new KernelFailure(`too many pending approval requests (${KERNEL_LIMITS.pendingApprovalsMax})`);
+  const open = (env.tx.get(K.approvalsOpen) as number | undefined) ?? 0;
+  if (open >= KERNEL_LIMITS.pendingApprovalsMax) throw new KernelFailure(`too many pending approval requests (${KERNEL_LIMITS.pendingApprovalsMax})`);
+  if (env.tx.get(K.approval(requestId)) !== undefined) throw new KernelFailure(`approval request ${requestId} already exists`);
   const expiresAt = env.height + spec.expiresAfterHeights;
   const req: ApprovalRequest = {
     requestId,
@@ -55,7 +53,7 @@ export function openRequest(env: Env, rule: CompiledRule, requestId: string): Ca
     expiresAt,
   };
   env.tx.set(K.approval(requestId), req as unknown as CanonicalValue);
-  env.tx.set(K.approvalExpiry, insertSorted(list, [expiresAt, requestId]) as unknown as CanonicalValue);
+  env.tx.set(K.approvalsOpen, open + 1);
   return { requestId, threshold: spec.threshold, expiresAt };
 }
 
@@ -74,31 +72,46 @@ export function addApproval(req: ApprovalRequest, approver: string, approverRole
   return { ...req, approvals: [...req.approvals, approver].sort() };
 }
 
-/** Removes a request and its expiry entry. */
+/** Removes a completed request. Its id stays in its expiry bucket; the sweep skips missing ids. */
 export function closeRequest(tx: Tx, req: ApprovalRequest): void {
   tx.delete(K.approval(req.requestId));
-  const list = expiryList((k) => tx.get(k)).filter(([, id]) => id !== req.requestId);
-  tx.set(K.approvalExpiry, list as unknown as CanonicalValue);
+  tx.set(K.approvalsOpen, ((tx.get(K.approvalsOpen) as number | undefined) ?? 1) - 1);
+}
+
+/** At the end of a batch: files the requests opened in it under their expiry heights. */
+export function flushExpiries(store: Store, opened: [number, string][]): void {
+  if (opened.length === 0) return;
+  const byHeight = new Map<number, string[]>();
+  for (const [h, id] of opened) (byHeight.get(h) ?? byHeight.set(h, []).get(h)!).push(id);
+  const heights = new Set(store.get(K.approvalHeights) as number[]);
+  for (const h of [...byHeight.keys()].sort((a, b) => a - b)) {
+    const existing = (store.get(K.approvalBucket(h)) as string[] | undefined) ?? [];
+    store.set(K.approvalBucket(h), [...existing, ...byHeight.get(h)!]);
+    heights.add(h);
+  }
+  store.set(K.approvalHeights, [...heights].sort((a, b) => a - b));
 }
 
 /** At the start of a batch: drops every request that expired before `height`. */
 export function sweepExpired(store: Store, height: number): void {
-  const list = expiryList((k) => store.get(k));
+  const heights = (store.get(K.approvalHeights) as number[] | undefined) ?? [];
   let n = 0;
-  while (n < list.length && list[n][0] < height) {
-    store.delete(K.approval(list[n][1]));
+  let open = (store.get(K.approvalsOpen) as number | undefined) ?? 0;
+  while (n < heights.length && heights[n] < height) {
+    for (const id of (store.get(K.approvalBucket(heights[n])) as string[] | undefined) ?? []) {
+      if (store.get(K.approval(id)) !== undefined) {
+        store.delete(K.approval(id));
+        open--;
+      }
+    }
+    store.delete(K.approvalBucket(heights[n]));
     n++;
   }
-  if (n > 0) store.set(K.approvalExpiry, list.slice(n) as unknown as CanonicalValue);
+  if (n > 0) {
+    store.set(K.approvalHeights, heights.slice(n));
+    store.set(K.approvalsOpen, open);
+  }
 }
 
 /** A DENY-class rejection (the approver is not allowed), as opposed to a failure. */
 export class NotApprover extends KernelFailure {}
-
-function insertSorted(list: ExpiryList, item: [number, string]): ExpiryList {
-  const out = list.slice();
-  let i = out.length;
-  while (i > 0 && (out[i - 1][0] > item[0] || (out[i - 1][0] === item[0] && out[i - 1][1] > item[1]))) i--;
-  out.splice(i, 0, item);
-  return out;
-}

@@ -19,8 +19,12 @@ export const K = {
   pendingSwap: 'g/pending',
   /** List of { height, action, version } governance events, oldest first. */
   history: 'g/history',
-  /** Sorted list of [expiresAt, requestId] of open approval requests. */
-  approvalExpiry: 'a:expiry',
+  /** Sorted distinct heights at which approval requests expire (each has a bucket below). */
+  approvalHeights: 'a:heights',
+  /** Number of open approval requests (int). */
+  approvalsOpen: 'a:open',
+  /** Ids of the requests that expire after height h, in the order they were opened. */
+  approvalBucket: (h: number) => `a:exp/${h}`,
   descriptor: (version: number) => `g/d/${version}`,
   principal: (id: string) => `p/${id}`,
   lastSeq: (id: string) => `s/${id}`,

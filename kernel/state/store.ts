@@ -135,7 +135,13 @@ export class Store {
     this.dirtyKeys.clear();
     for (const b of this.dirtyBuckets) {
       const keys = this.bucketKeys[b];
-      const h = keys.length === 0 ? EMPTY_BUCKET : hashTagged(Tag.stateBucket, ...keys.map((k) => this.leaves.get(k) as Uint8Array));
+      let h = EMPTY_BUCKET;
+      if (keys.length > 0) {
+        // One contiguous buffer, not a spread: a bucket may hold more keys than a call has arguments.
+        const leaves = new Uint8Array(keys.length * HASH_BYTES);
+        for (let i = 0; i < keys.length; i++) leaves.set(this.leaves.get(keys[i]) as Uint8Array, i * HASH_BYTES);
+        h = hashTagged(Tag.stateBucket, leaves);
+      }
       this.bucketHashes.set(h, b * HASH_BYTES);
     }
     this.dirtyBuckets.clear();

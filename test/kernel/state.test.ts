@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { applyBatch, forkState, restoreState, snapshotState, StaleStateError, stateRoot } from '../../kernel/api.js';
 import { SnapshotError } from '../../kernel/state/snapshot.js';
-import { Store } from '../../kernel/state/store.js';
+import { bucketOf, Store } from '../../kernel/state/store.js';
 import { Chain, Client, kvKernel } from './helpers.js';
 
 describe('kernel state', () => {
@@ -73,5 +73,23 @@ describe('kernel state', () => {
     assert.throws(() => applyBatch(chain.state, [], { height: 5 }), /above the last applied height 5/);
     assert.doesNotThrow(() => stateRoot(chain.state));
     assert.equal(chain.apply([], 6).receipts.length, 0);
+  });
+});
+
+describe('kernel state under a crowded bucket', () => {
+  it('keeps roots correct when many keys collide in one bucket', function () {
+    this.timeout(20_000);
+    const keys: string[] = [];
+    for (let i = 0; keys.length < 1500; i++) if (bucketOf(`u/kv/${i}`) === 7) keys.push(`u/kv/${i}`);
+    const a = Store.empty();
+    const b = Store.empty();
+    keys.forEach((k, i) => a.set(k, i));
+    [...keys].reverse().forEach((k) => b.set(k, keys.indexOf(k)));
+    assert.deepEqual(a.root(), b.root());
+    a.set(keys[700], -1);
+    assert.notDeepEqual(a.root(), b.root());
+    a.delete(keys[700]);
+    b.delete(keys[700]);
+    assert.deepEqual(a.root(), b.root());
   });
 });

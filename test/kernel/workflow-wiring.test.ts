@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import type { CanonicalValue } from '../../crypto/canonical.js';
 import { createKernel, stateRoot } from '../../kernel/api.js';
 import { Chain, Client, example, genesisWith } from './helpers.js';
 
 describe('kernel <-> workflow engine wiring', () => {
-  const descriptor = () => {
+  const descriptor = (): CanonicalValue => {
     const d = structuredClone(example('workflows/wcp04-05-exclusive-choice-simple-merge')) as Record<string, any>;
     return {
       knhk: 'descriptor/v1',
