@@ -128,8 +128,13 @@ export class ValidatorNetwork {
       this.inbound.set(from, (this.inbound.get(from) ?? 1) - 1);
       this.updatePeers();
       if (end.kind === 'error') {
-        if (end.reason !== 'stream') this.opts.metrics.drop(end.reason);
-        this.opts.log.warn({ peer: from, reason: end.reason, msg: end.message }, 'consensus stream ended with an error');
+        if (end.reason !== 'stream') {
+          this.opts.metrics.drop(end.reason);
+          this.opts.log.warn({ peer: from, reason: end.reason, detail: end.message }, 'consensus stream dropped: bad framing');
+        } else {
+          // A peer restarting or stopping resets its streams: routine, not a warning.
+          this.opts.log.debug({ peer: from, detail: end.message }, 'consensus stream reset');
+        }
         stream.abort(new Error(end.reason));
       }
     });
