@@ -9,7 +9,8 @@ import { toHex } from '../crypto/bytes.js';
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { merkleRoot } from '../crypto/merkle.js';
-import { commandDigest, commandShapeProblem } from './command.js';
+import { commandShapeProblem, encodeCommand } from './command.js';
+import { KERNEL_LIMITS } from './limits.js';
 import { executeCommand, type ExecContext } from './execute.js';
 import { activateDue } from './governance/activate.js';
 import { rejected, type Outcome } from './outcome.js';
@@ -51,18 +52,23 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   for (let i = 0; i < batch.length; i++) {
     const cmd = batch[i];
     let digest = NO_COMMAND;
-    let outcome: Outcome;
+    let outcome: Outcome | undefined;
     const problem = commandShapeProblem(cmd);
     if (problem !== null) outcome = rejected('failed', 'kernel.decode', problem);
     else {
       try {
-        digest = commandDigest(cmd);
+        const bytes = encodeCommand(cmd);
+        digest = hashTagged(Tag.command, bytes);
+        if (bytes.length > KERNEL_LIMITS.commandBytesMax) {
+          outcome = rejected('failed', 'kernel.decode', `command of ${bytes.length} bytes exceeds ${KERNEL_LIMITS.commandBytesMax}`);
+        }
       } catch (e) {
         digest = NO_COMMAND;
         outcome = rejected('failed', 'kernel.decode', `command has no canonical encoding: ${(e as Error).message}`);
       }
       outcome ??= runGuarded(x, cmd, digest);
     }
+    if (outcome === undefined) throw new Error('unreachable: every branch sets an outcome');
     const ok = problem === null;
     const receipt: Receipt = {
       index,

@@ -75,3 +75,13 @@ describe('receipts', () => {
     assert.match(r.receipts[6].reason ?? '', /longer than 4096/);
   });
 });
+
+describe('receipts for oversized commands', () => {
+  it('fails a command whose encoding exceeds the command size limit, without executing it', () => {
+    const big = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, 'x'.repeat(60_000)]));
+    const r = applyBatch(kvKernel(), [{ principal: 'alice', seq: 1, type: 'put', fields: big }, { principal: 'alice', seq: 1, type: 'get', fields: { key: 'a' } }], { height: 1 });
+    assert.equal(r.receipts[0].result, 'failed');
+    assert.match(r.receipts[0].reason ?? '', /exceeds 524288/);
+    assert.equal(r.receipts[1].result, 'ok', 'seq 1 was not used up by the rejected command');
+  });
+});
