@@ -20,15 +20,21 @@ export interface BenchResult {
   impl: string;
   opsPerSec: number;
   usPerOp: number;
+  /**
+   * Process CPU time per operation (all threads, so pool cases include the workers). On a shared
+   * machine wall-clock rates fall with other load; this figure mostly does not.
+   */
+  cpuUsPerOp: number;
   /** Only for hashes: input megabytes (10^6) per second. */
   mbPerSec?: number;
 }
 
 /** Runs `op` repeatedly for about `ms` milliseconds (after a warm-up) and returns ops/s. */
-async function measure(ms: number, op: () => unknown | Promise<unknown>, batch = 1): Promise<{ opsPerSec: number; usPerOp: number }> {
+async function measure(ms: number, op: () => unknown | Promise<unknown>, batch = 1): Promise<{ opsPerSec: number; usPerOp: number; cpuUsPerOp: number }> {
   const warmUntil = performance.now() + Math.min(100, ms / 4);
   while (performance.now() < warmUntil) await op();
   let n = 0;
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   let now = start;
   while (now - start < ms) {
@@ -36,8 +42,9 @@ async function measure(ms: number, op: () => unknown | Promise<unknown>, batch =
     n += batch;
     now = performance.now();
   }
+  const cpu = process.cpuUsage(cpuStart);
   const secs = (now - start) / 1000;
-  return { opsPerSec: n / secs, usPerOp: (secs * 1e6) / n };
+  return { opsPerSec: n / secs, usPerOp: (secs * 1e6) / n, cpuUsPerOp: (cpu.user + cpu.system) / n };
 }
 
 /** Longest event-loop stall, in ms, while `work` runs (what a replica's timers and sockets would feel). */
@@ -75,7 +82,7 @@ async function runAll(ms: number, poolSize: number): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const add = async (name: string, impl: string, op: () => unknown, bytes?: number) => {
     const m = await measure(ms, op);
-    results.push({ name, impl, opsPerSec: round(m.opsPerSec), usPerOp: round(m.usPerOp), ...(bytes ? { mbPerSec: round((m.opsPerSec * bytes) / 1e6) } : {}) });
+    results.push({ name, impl, opsPerSec: round(m.opsPerSec), usPerOp: round(m.usPerOp), cpuUsPerOp: round(m.cpuUsPerOp), ...(bytes ? { mbPerSec: round((m.opsPerSec * bytes) / 1e6) } : {}) });
   };
 
   // Signing inputs change every call: deterministic ML-DSA takes the same number of rejection
@@ -114,7 +121,7 @@ async function runAll(ms: number, poolSize: number): Promise<BenchResult[]> {
     const inFlight = poolSize * 2;
     const poolCase = async (name: string, op: () => Promise<unknown>) => {
       const m = await measure(ms, () => Promise.all(Array.from({ length: inFlight }, op)), inFlight);
-      results.push({ name, impl: `worker pool (${poolSize} workers)`, opsPerSec: round(m.opsPerSec), usPerOp: round(m.usPerOp) });
+      results.push({ name, impl: `worker pool (${poolSize} workers)`, opsPerSec: round(m.opsPerSec), usPerOp: round(m.usPerOp), cpuUsPerOp: round(m.cpuUsPerOp) });
     };
     await poolCase('hybrid sign', () => pool.sign(hy.secretKey, Tag.executionRoots, fresh(32)));
     await poolCase('hybrid verify', () => pool.verify(hy.publicKey, Tag.executionRoots, root, hySig));
@@ -139,8 +146,9 @@ function round(x: number): number {
 }
 
 function printTable(io: CliIo, results: BenchResult[]): void {
-  const rows = results.map((r) => [r.name, r.impl, r.opsPerSec.toLocaleString('en-US'), r.usPerOp.toLocaleString('en-US'), r.mbPerSec === undefined ? '' : r.mbPerSec.toLocaleString('en-US')]);
-  const head = ['operation', 'implementation', 'ops/s', 'µs/op', 'MB/s'];
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rows = results.map((r) => [r.name, r.impl, n(r.opsPerSec), n(r.usPerOp), n(r.cpuUsPerOp), r.mbPerSec === undefined ? '' : n(r.mbPerSec)]);
+  const head = ['operation', 'implementation', 'ops/s', 'µs/op', 'CPU µs/op', 'MB/s'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd() + '\n';
   io.out(line(head));
