@@ -76,6 +76,8 @@ export class Cluster {
     events: 0, messagesDelivered: 0, messagesToDownHosts: 0, dropsByReason: {}, reportsByKind: {}, clientRetries: 0, rootsSigned: 0, rootsVerified: 0, rootsInvalid: 0,
   };
   nowMs = 0;
+  /** True when the run ended at its first safety violation (liveness was then not judged). */
+  stoppedEarly = false;
   opsStarted = 0;
   opsCompleted = 0;
   private readonly crypto: SimCrypto;
@@ -277,6 +279,10 @@ export class Cluster {
       this.nowMs = next.timeMs;
       if (++this.stats.events > o.maxEvents) break;
       this.dispatch(next.event);
+      if (o.stopOnSafetyViolation && (this.checker.violationCount > 0 || this.findings.length > 0)) {
+        this.stoppedEarly = true;
+        break;
+      }
       if (o.onProgress && this.opsCompleted !== lastProgress && (this.opsCompleted & 31) === 0) {
         lastProgress = this.opsCompleted;
         o.onProgress(this.opsCompleted, o.commands);

@@ -22,6 +22,8 @@ export interface SimOptions {
   livenessBoundMs: number;
   maxEvents: number;
   maxBatchCommands: number;
+  /** End the run at the first safety violation (the failure is known; a shorter trace explains it better). */
+  stopOnSafetyViolation: boolean;
   /** Keep trace lines (for --trace / --timeline); the hash is always computed. */
   keepTrace: boolean;
   /** Test-only broken safety rules, passed to every honest replica's ConsensusConfig. */
@@ -44,6 +46,7 @@ export const defaultSimOptions: Omit<SimOptions, 'seed'> = {
   maxEvents: 5_000_000,
   maxBatchCommands: 256,
   keepTrace: false,
+  stopOnSafetyViolation: true,
 };
 
 /** Throws RangeError with a message fit for a usage error. */

@@ -62,6 +62,7 @@ export function runSim(options: SimOptions, workload: Workload = kvWorkload(load
   const history = cluster.history.all();
   const lin = checkHistory(history);
   const liveness = checkLiveness(history, options.commands, cluster.plan.faultEndMs, options.livenessBoundMs);
+  if (cluster.stoppedEarly && !liveness.ok) liveness.detail = `not judged: the run stopped at its first safety violation (${liveness.detail})`;
   const findings = cluster.findings.map((f) => ({ kind: f.kind, atMs: f.atMs, replica: f.replica, detail: f.detail }));
   const rootsBad = cluster.stats.rootsInvalid > 0 ? [{ kind: 'roots', atMs: cluster.nowMs, replica: '*', detail: `${cluster.stats.rootsInvalid} execution-root signature(s) failed to verify` }] : [];
   const violations = [...cluster.checker.violations, ...findings, ...rootsBad];

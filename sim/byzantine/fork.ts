@@ -38,8 +38,11 @@ export const fork: Behaviour = (effects, input, ctx) => {
     remember(ctx, honest.justify);
     const tc = e.message.tc;
     const lockView = maxHighQcView(tc);
-    // The newest QC strictly below what the TC proves is locked: extending it forks the chain.
-    const older = (seenQcs.get(ctx) ?? []).filter((q) => q.view < lockView && q.height >= 1);
+    // A QC below what the TC proves is locked, and at least two heights below the newest QC, so the
+    // fork's block sits at a height that is probably committed already: extending it orphans that block.
+    const seen = seenQcs.get(ctx) ?? [];
+    const top = seen.reduce((h, q) => Math.max(h, q.height), honest.justify.height);
+    const older = seen.filter((q) => q.view < lockView && q.height >= 1 && q.height <= top - 2);
     const base = older[older.length - 1];
     if (!base) {
       out.push(e);

@@ -1,0 +1,101 @@
+// Simulation runs over fixed seeds: every fault class for n=4 (f=1) and n=7 (f=2), each asserting
+// that every checker passed; reproducibility (same options, same trace hash); and the output
+// contracts (history lines). Kept small enough for CI: ~30 operations per run.
+import assert from 'node:assert/strict';
+import { runSim, type SimReport } from '../../sim/run.js';
+import { defaultSimOptions, type SimOptions } from '../../sim/options.js';
+import { allFaultClasses, type FaultClass } from '../../sim/faults.js';
+
+function sim(over: Partial<SimOptions>): SimReport {
+  return runSim({ ...defaultSimOptions, seed: 1, commands: 30, ...over }).report;
+}
+
+function assertPassed(r: SimReport): void {
+  const why = JSON.stringify({ safety: r.safety.violations.slice(0, 3), liveness: r.liveness.detail, linearizable: r.linearizable, ops: r.operations });
+  assert.equal(r.safety.ok, true, `safety: ${why}`);
+  assert.equal(r.liveness.ok, true, `liveness: ${why}`);
+  assert.equal(r.linearizable, true, `linearizability: ${why}`);
+  assert.equal(r.ok, true);
+  assert.equal(r.operations.completed, r.operations.planned);
+  assert.ok(r.committedCommands >= r.operations.planned, 'every operation was committed');
+}
+
+describe('sim runs: n=4, f=1', function () {
+  this.timeout(60_000);
+
+  it('no faults: all checks pass and every operation commits', () => {
+    const r = sim({ byzantine: 0 });
+    assertPassed(r);
+    assert.equal(r.network.dropped + r.network.partitioned, 0);
+  });
+
+  for (const fault of allFaultClasses) {
+    it(`fault class ${fault}: all checks pass (seed 2)`, () => {
+      const r = sim({ seed: 2, faults: [fault as FaultClass] });
+      assertPassed(r);
+    });
+  }
+
+  for (const seed of [3, 4]) {
+    it(`every fault class at once: all checks pass (seed ${seed})`, () => {
+      assertPassed(sim({ seed, faults: [...allFaultClasses] }));
+    });
+  }
+
+  it('three regions (40-120 ms across) with loss and partitions', () => {
+    assertPassed(sim({ seed: 5, regions: 3, faults: ['loss', 'partition', 'equivocate'] }));
+  });
+
+  it('the faults really happen: drops, duplicates, partitions, retries and Byzantine evidence are counted', () => {
+    const r = sim({ seed: 6, faults: ['loss', 'dup', 'partition', 'garbage', 'doublevote'] });
+    assertPassed(r);
+    assert.ok(r.network.dropped > 0 && r.network.duplicated > 0 && r.network.partitioned > 0, JSON.stringify(r.network));
+    assert.ok((r.drops.malformed ?? 0) + (r.drops.badSignature ?? 0) > 0, `garbage was dropped: ${JSON.stringify(r.drops)}`);
+    assert.ok((r.reports.equivocation ?? 0) > 0, `double votes were reported: ${JSON.stringify(r.reports)}`);
+  });
+});
+
+describe('sim runs: n=7, f=2', function () {
+  this.timeout(90_000);
+
+  for (const faults of [['loss', 'dup', 'reorder'], ['partition', 'crash', 'skew'], ['equivocate', 'twins', 'fork'], ['doublevote', 'badvote', 'withhold', 'garbage']] as FaultClass[][]) {
+    it(`faults ${faults.join(',')}: all checks pass`, () => {
+      assertPassed(sim({ seed: 7, nodes: 7, byzantine: 2, faults }));
+    });
+  }
+
+  it('every fault class at once: all checks pass', () => {
+    assertPassed(sim({ seed: 8, nodes: 7, byzantine: 2, faults: [...allFaultClasses] }));
+  });
+});
+
+describe('sim reproducibility and outputs', function () {
+  this.timeout(60_000);
+
+  it('same options give the same trace hash; another seed gives another', () => {
+    const o: Partial<SimOptions> = { seed: 11, faults: ['loss', 'reorder', 'crash', 'twins'] };
+    const a = sim(o);
+    const b = sim(o);
+    const c = sim({ ...o, seed: 12 });
+    assert.match(a.traceHash, /^[0-9a-f]{64}$/);
+    assert.equal(a.traceHash, b.traceHash);
+    assert.equal(a.committedHeight, b.committedHeight);
+    assert.equal(a.messages, b.messages);
+    assert.notEqual(a.traceHash, c.traceHash);
+  });
+
+  it('keeps trace lines on request and writes one history line per operation', () => {
+    const { report, cluster } = runSim({ ...defaultSimOptions, seed: 1, commands: 12, keepTrace: true, faults: ['crash'] });
+    assertPassed(report);
+    assert.equal(cluster.trace.lines().length, report.traceEvents);
+    const lines = cluster.history.toJsonLines().trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 12);
+    for (const op of lines) {
+      assert.ok(op.op === 'put' || op.op === 'get');
+      assert.equal(typeof op.client, 'string');
+      assert.equal(typeof op.key, 'string');
+      assert.ok(op.complete === null || op.complete >= op.invoke);
+      if (op.op === 'put') assert.equal(op.result, 'ok');
+    }
+  });
+});
