@@ -107,10 +107,22 @@ describe('crypto/ed25519 vectors', () => {
     const vectors = loadVectors<EdgeCase[]>('ed25519-extra/edge-cases.json');
     assert.equal(vectors.length, SPECCHECK_ZIP215.length);
     const t = new Tally('ed25519 speccheck edge cases');
+    const opensslVsStrict: number[] = [];
     vectors.forEach((v, i) => {
-      const verdict = checkAgreement(agreement, `speccheck#${i}`, hex(v.pub_key), hex(v.message), hex(v.signature));
+      const [pk, msg, sig] = [hex(v.pub_key), hex(v.message), hex(v.signature)];
+      const verdict = checkAgreement(agreement, `speccheck#${i}`, pk, msg, sig);
       t.check(`case ${i}`, verdict === SPECCHECK_ZIP215[i], `expected ${SPECCHECK_ZIP215[i]}`);
+      // Recorded, not asserted (it depends on the OpenSSL build): why "strict RFC 8032" would not
+      // have given one verdict — OpenSSL and noble's strict mode disagree on these cases.
+      let strict: boolean;
+      try {
+        strict = nobleEd25519.verify(sig, msg, pk, { zip215: false });
+      } catch {
+        strict = false;
+      }
+      if (strict !== ed25519VerifyNative(pk, msg, sig)) opensslVsStrict.push(i);
     });
+    t.notes.push(`OpenSSL and noble strict RFC 8032 disagree on cases [${opensslVsStrict.join(', ')}]`);
     assert.deepEqual(t.report(), []);
   });
 
