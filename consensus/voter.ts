@@ -73,12 +73,17 @@ export function checkExecution(s: ReplicaState, block: Block): ExecutionCheck {
   return same ? 'ok' : 'mismatch';
 }
 
-/** A block repeats a command if it is in the block twice, in an uncommitted ancestor, or already committed. */
-function repeatsCommand(s: ReplicaState, block: Block, ancestors: Block[]): boolean {
+/**
+ * A block repeats a command if it holds it twice or an uncommitted ancestor holds it. Only chain
+ * data counts here, never this replica's own committed history: that history is lost on restart,
+ * and a restarted leader that re-proposes an old command must not be refused forever (sim seed 31
+ * stalled so). The kernel answers a replayed (client, seq) deterministically.
+ */
+function repeatsCommand(block: Block, ancestors: Block[]): boolean {
   const keys = inFlightKeys(ancestors.slice(0, -1));
   for (const c of block.commands) {
     const k = commandKey(c);
-    if (keys.has(k) || s.mempool.isCommitted(c)) return true;
+    if (keys.has(k)) return true;
     keys.add(k);
   }
   return false;
@@ -94,7 +99,7 @@ export function tryVote(s: ReplicaState, block: Block, tc: TimeoutCert | null, o
     out.push({ type: 'dropped', from: block.proposer, reason: 'unsafe', detail: verdict.reason });
     return;
   }
-  if (repeatsCommand(s, block, path.blocks)) {
+  if (repeatsCommand(block, path.blocks)) {
     out.push({ type: 'dropped', from: block.proposer, reason: 'duplicate', detail: 'block repeats a command' });
     return;
   }

@@ -107,3 +107,24 @@ describe('client retries', () => {
     assert.deepEqual(effects.map((e) => (e.type === 'dropped' ? e.reason : e.type)), ['alreadyCommitted']);
   });
 });
+
+describe('restart and replays', () => {
+  it('a restarted leader that re-proposes an already committed command does not stall the cluster', () => {
+    const c = new Cluster(4);
+    c.start();
+    c.submit(0, 'client', 1);
+    c.run(2_000);
+    assert.deepEqual(c.committedCommands(0), ['client#1']);
+    c.crashed.add(2);
+    c.restart(2);
+    // The client retries seq 1 at the restarted replica (which lost its dedup history), then sends seq 2.
+    const effectsBefore = c.effects.map((e) => e.length);
+    c.submit(2, 'client', 1);
+    for (let i = 0; i < 4; i++) c.submit(i, 'client', 2);
+    c.run(30_000);
+    c.assertAgreement();
+    const refusals = c.effects.flatMap((list, i) => list.slice(effectsBefore[i])).filter((e) => e.type === 'dropped' && e.detail === 'block repeats a command');
+    assert.equal(refusals.length, 0, 'no replica refuses the restarted leader\'s block');
+    for (let i = 0; i < 4; i++) assert.ok(c.committedCommands(i).includes('client#2'), `replica ${i} committed seq 2`);
+  });
+});
