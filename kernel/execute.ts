@@ -112,7 +112,8 @@ function executeApprove(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets)
     // Threshold reached: the original command's effects run now, as its requester.
     const command = x.active.commands.get(req.type);
     if (command === undefined) throw new KernelFailure(`command type "${req.type}" is not in the active descriptor any more`);
-    const requester = principalSets(x.store.get(K.principal(req.principal))) ?? { commands: new Set<string>(), roles: new Set<string>() };
+    const requester = principalSets(x.store.get(K.principal(req.principal)));
+    if (requester === null) throw new KernelFailure(`requester ${req.principal} is no longer a registered principal`);
     const original: KernelCommand = { principal: req.principal, seq: req.seq, type: req.type, fields: req.fields };
     const env = newEnv(x, original, requester, tx, command.fuel);
     let output: CanonicalValue;

@@ -60,10 +60,12 @@ export function compileExpr(src: unknown, path: string, scope: Scope, depth = 0)
         return bad(nothing);
       }
       const name = arg;
-      return { fn: (env) => (charge(env, FUEL_PRICE.node), env.fields[name] ?? null), type: decl.type, nullable: decl.optional };
+      // hasOwn, not `fields[name] ?? null`: an absent field named like an Object.prototype member
+      // ("toString") must read as null, not as the inherited function.
+      return { fn: (env) => (charge(env, FUEL_PRICE.node), Object.hasOwn(env.fields, name) ? env.fields[name] : null), type: decl.type, nullable: decl.optional };
     }
     case 'ctx': {
-      if (typeof arg !== 'string' || !(arg in CTX)) {
+      if (typeof arg !== 'string' || !Object.hasOwn(CTX, arg)) {
         fail(scope, at, `ctx must be one of ${Object.keys(CTX).join(', ')}`);
         return bad(nothing);
       }

@@ -128,3 +128,27 @@ describe('guards', () => {
     assert.ok(a.receipts[0].fuelUsed > 5);
   });
 });
+
+describe('guards and prototype names', () => {
+  it('an absent optional field named like an Object member reads as null', () => {
+    const k = createKernel(
+      genesisWith(
+        {
+          knhk: 'descriptor/v1', name: 'proto', version: 1,
+          commands: { check: { fields: { toString: { type: 'string', optional: true } }, output: { coalesce: [{ field: 'toString' }, 'absent'] } } },
+          rules: [{ id: 'all', when: true, decision: 'ALLOW' }],
+        },
+        { p: { commands: ['check'] } },
+      ),
+    );
+    const r = new Chain(k).apply([{ principal: 'p', seq: 1, type: 'check', fields: {} }]);
+    assert.equal(r.receipts[0].output, 'absent');
+  });
+
+  it('ctx accepts only its own names', () => {
+    assert.throws(
+      () => kernelFor({ eq: [{ ctx: 'toString' }, 'x'] }),
+      /ctx must be one of principal, height, seq, type/,
+    );
+  });
+});

@@ -114,3 +114,19 @@ describe('policy decisions (governance example)', () => {
     }
   });
 });
+
+describe('approval after the requester was revoked', () => {
+  it('fails the completing approval and keeps the request', () => {
+    const c = new Client();
+    const chain = new Chain(governanceKernel());
+    const opened = chain.apply([c.cmd('agent', 'act', { action: 'deploy', resource: 'prod/api' })]);
+    const requestId = (opened.receipts[0].output as { requestId: string }).requestId;
+    const r = chain.apply([
+      c.cmd('ann', 'approve', { requestId }),
+      c.cmd('op', 'gov.revoke', { principal: 'agent' }, ['admin-a', 'admin-b']),
+      c.cmd('ben', 'approve', { requestId }),
+    ]);
+    assert.deepEqual(r.receipts.map((x) => x.result), ['ok', 'ok', 'failed']);
+    assert.match(r.receipts[2].reason ?? '', /no longer a registered principal/);
+  });
+});
