@@ -124,3 +124,24 @@ describe('invalid input is dropped, not thrown', () => {
     }
   });
 });
+
+describe('equivocation evidence', () => {
+  it('a second, different proposal of the leader in one view is reported and dropped', () => {
+    const r = fresh(0);
+    const a = leader1Block();
+    const b = makeBlock({ view: 1, justify: genesisQc(), proposer: 1, commands: [{ client: 'c', seq: 2, bytes: Uint8Array.of(1) }], executed: null });
+    const first = r.step({ type: 'message', from: 1, message: proposal(a) });
+    assert.ok(first.some((e) => e.type === 'send' && e.message.type === 'vote'), 'votes for the first');
+    const second = r.step({ type: 'message', from: 1, message: proposal(b) });
+    assert.ok(second.some((e) => e.type === 'report' && e.kind === 'equivocation'));
+    assert.ok(second.some((e) => e.type === 'dropped' && e.reason === 'conflict'));
+    assert.ok(!second.some((e) => e.type === 'send' || e.type === 'persist'), 'no second vote');
+  });
+  it('two votes of one replica for different blocks in one view are reported', () => {
+    const r = fresh(2); // leader of view 2 collects votes of view 1
+    const vote = (h: Uint8Array) => ({ type: 'vote' as const, vote: { view: 1, height: 1, blockHash: h, voter: 3, signature: fakeCrypto(3).sign(voteBytes(1, 1, h)) } });
+    r.step({ type: 'message', from: 3, message: vote(new Uint8Array(32).fill(1)) });
+    const eff = r.step({ type: 'message', from: 3, message: vote(new Uint8Array(32).fill(2)) });
+    assert.ok(eff.some((e) => e.type === 'report' && e.kind === 'equivocation'));
+  });
+});
