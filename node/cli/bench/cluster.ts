@@ -7,7 +7,7 @@
 // SDK client that also verifies the proof and f+1 signed roots before counting.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readEd25519KeyFile } from '../../../crypto/keyfile.js';
 import { runLoad, type LoadResult } from '../../client/load-generator.js';
@@ -23,20 +23,35 @@ export interface ClusterBenchResult extends LoadResult {
   loadAvgBefore: number;
 }
 
-export async function benchCluster(o: { nodes: number; clients: number; durationS: number; warmupS: number; verify: boolean; dir?: string; keep: boolean; log?: (s: string) => void }): Promise<ClusterBenchResult> {
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'knhk-bench-'));
+export interface ClusterBenchOptions {
+  nodes: number;
+  clients: number;
+  durationS: number;
+  warmupS: number;
+  verify: boolean;
+  dir?: string;
+  /** Load an already running cluster (its testnet folder holds the client keys) instead of starting one. */
+  clusterFile?: string;
+  keep: boolean;
+  log?: (s: string) => void;
+}
+
+export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBenchResult> {
+  const external = o.clusterFile !== undefined;
+  const dir = external ? dirname(resolve(o.clusterFile!)) : (o.dir ?? mkdtempSync(join(tmpdir(), 'knhk-bench-')));
   const loadAvgBefore = Math.round(loadavg()[0] * 100) / 100;
-  o.log?.(`starting ${o.nodes} replicas in ${dir} ...\n`);
-  const cluster = await startLocalCluster({ nodes: o.nodes, dir, descriptor: 'kv', clients: Math.max(o.clients, 8), logLevel: 'warn' });
+  if (!external) o.log?.(`starting ${o.nodes} replicas in ${dir} ...\n`);
+  const cluster = external ? null : await startLocalCluster({ nodes: o.nodes, dir, descriptor: 'kv', clients: Math.max(o.clients, 8), logLevel: 'warn' });
   try {
-    const c = loadCluster(cluster.clusterFile);
+    const c = loadCluster(cluster?.clusterFile ?? o.clusterFile!);
+    if (c.validators.length !== o.nodes && external) o.log?.(`(the cluster has ${c.validators.length} replicas)\n`);
     const keys = Array.from({ length: o.clients }, (_, j) => readEd25519KeyFile(clientKeyFile(dir, j)));
     o.log?.(`${o.clients} clients, ${o.warmupS} s warm-up, ${o.durationS} s measured (${o.verify ? 'verified receipts' : 'receipts'}) ...\n`);
     const r = await runLoad({ cluster: c, keys, durationMs: o.durationS * 1000, warmupMs: o.warmupS * 1000, mode: o.verify ? 'verified' : 'lean' });
-    return { bench: 'cluster', nodes: o.nodes, cores: availableParallelism(), loadAvgBefore, ...r };
+    return { bench: 'cluster', nodes: c.validators.length, cores: availableParallelism(), loadAvgBefore, ...r };
   } finally {
-    await cluster.stop();
-    if (!o.keep && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    await cluster?.stop();
+    if (!external && !o.keep && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -50,9 +65,10 @@ export const clusterBench: CommandModule = (bench: Command, io) => {
     .option('--warmup <s>', 'seconds of load before measuring', intOption('warmup', 0, 600), 2)
     .option('--verify', 'count a command only after the SDK verified its receipt, proof and f+1 signed roots')
     .option('--dir <dir>', 'testnet folder (default: a fresh temporary one, removed afterwards)')
+    .option('--cluster <file>', 'load an already running cluster (e.g. from `knhk up`) instead of starting one')
     .option('--keep', 'keep the temporary testnet folder (logs) afterwards')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { nodes: number; clients: number; duration: number; warmup: number; verify?: boolean; dir?: string; keep?: boolean; json?: boolean }) => {
+    .action(async (opts: { nodes: number; clients: number; duration: number; warmup: number; verify?: boolean; dir?: string; cluster?: string; keep?: boolean; json?: boolean }) => {
       const r = await benchCluster({
         nodes: opts.nodes,
         clients: opts.clients,
@@ -60,6 +76,7 @@ export const clusterBench: CommandModule = (bench: Command, io) => {
         warmupS: opts.warmup,
         verify: opts.verify === true,
         dir: opts.dir,
+        clusterFile: opts.cluster,
         keep: opts.keep === true,
         log: opts.json ? undefined : (s) => io.err(s),
       });
