@@ -167,6 +167,7 @@ export class ReplicaNode implements ReplicaServices {
         const input = this.urgent.shift() ?? this.inputs.shift();
         if (input === undefined) break;
         const effects = this.core.step(input);
+        if (this.tracing) this.trace(input, effects);
         await this.carryOut(effects);
       }
     } catch (e) {
@@ -177,6 +178,17 @@ export class ReplicaNode implements ReplicaServices {
       this.updateGauges();
     }
     if (!this.stopped && this.paused === 0 && (this.urgent.length > 0 || this.inputs.length > 0)) this.kick();
+  }
+
+  private get tracing(): boolean {
+    return this.o.log.isLevelEnabled('trace');
+  }
+
+  /** At log level trace: one line per step (input and effect kinds), for debugging liveness. */
+  private trace(input: Input, effects: Effect[]): void {
+    const what = input.type === 'message' ? `${input.message.type}<-${input.from}` : input.type === 'timer' ? `timer:${input.view}` : input.type;
+    const fx = effects.map((e) => (e.type === 'send' ? `send:${e.message.type}->${e.to}` : e.type === 'broadcast' ? `bcast:${e.message.type}` : e.type === 'commit' ? `commit:${e.block.height}` : e.type === 'dropped' ? `drop:${e.reason}` : e.type));
+    this.o.log.trace({ view: this.core.view, input: what, effects: fx }, 'step');
   }
 
   /** Holds the loop (catch-up swaps the core); resolves once the current step is finished. */
@@ -290,8 +302,8 @@ export class ReplicaNode implements ReplicaServices {
         if (loc && loc.height === block.height) this.receiptWaiters.publish(k, this.receiptAt(this.recent.get(block.height)!, loc.index));
       }
     }
-    if (commands.length > 0 || this.rootsWaiters.has(String(block.height))) {
-      this.signer.enqueue({ height: block.height, blockHash: block.hash, receiptsRoot: execution.receiptsRoot, stateRoot: execution.stateRoot });
+    if (this.rootsWaiters.has(String(block.height))) {
+      this.signer.request({ height: block.height, blockHash: block.hash, receiptsRoot: execution.receiptsRoot, stateRoot: execution.stateRoot });
     }
   }
 
@@ -385,10 +397,11 @@ export class ReplicaNode implements ReplicaServices {
     if (!Number.isSafeInteger(height) || height < 1) return null;
     const have = this.signed.get(height) ?? (await this.o.store.getSignedRoots(height));
     if (have !== null) return have;
+    if (this.signed.has(height)) return this.signed.get(height)!;
     const waiting = this.rootsWaiters.wait(String(height), timeoutMs);
     if (height <= this.durableHeight) {
       const e = this.recent.get(height)?.execution ?? (await this.o.store.getExecution(height));
-      if (e !== null) this.signer.prioritize({ height, blockHash: e.blockHash, receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot });
+      if (e !== null) this.signer.request({ height, blockHash: e.blockHash, receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot });
     }
     return waiting;
   }

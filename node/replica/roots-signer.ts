@@ -1,8 +1,9 @@
 // Hybrid-signs execution roots off the event loop (ML-DSA-65 takes ~10 ms per signature, far too
-// long to block consensus), one height at a time in height order, and hands each signature to the
-// caller to store. Requests for a height that is not queued (e.g. an empty block someone asks about)
-// are signed on demand. The queue is bounded: when it is full the oldest unrequested heights are
-// skipped (they can still be signed on demand) so a slow signer never grows memory without limit.
+// long to block consensus) and hands each signature to the caller to store. Heights are signed on
+// demand — when a client asks for a height's signed roots — at most once each: signing every block
+// eagerly on every replica costs ~10 ms of CPU per block per replica, which on a small machine is
+// more than consensus and execution together. The queue is bounded (oldest requests dropped; a
+// client asking again re-queues them) so a slow signer never grows memory without limit.
 import type { HybridSecretKey } from '../../crypto/hybrid.js';
 import type { HybridWorkerPool } from '../../crypto/worker-pool.js';
 import { EXECUTION_ROOTS_TAG, executionRootsMessage } from './execution-roots.js';
@@ -17,6 +18,8 @@ export interface RootsToSign {
 
 export class RootsSigner {
   private readonly queue: RootsToSign[] = [];
+  /** Heights queued or being signed (a height is signed once even if many clients ask). */
+  private readonly pending = new Set<number>();
   private busy = false;
   private closed = false;
 
@@ -33,19 +36,12 @@ export class RootsSigner {
     return this.queue.length;
   }
 
-  enqueue(r: RootsToSign): void {
-    if (this.closed) return;
+  /** Queues `r` unless it is already queued or being signed. */
+  request(r: RootsToSign): void {
+    if (this.closed || this.pending.has(r.height)) return;
+    this.pending.add(r.height);
     this.queue.push(r);
-    if (this.queue.length > this.maxQueued) this.queue.shift();
-    void this.pump();
-  }
-
-  /** Signs `r` next, ahead of the queue (someone is waiting for it). */
-  prioritize(r: RootsToSign): void {
-    if (this.closed) return;
-    const i = this.queue.findIndex((q) => q.height === r.height);
-    if (i >= 0) this.queue.splice(i, 1);
-    this.queue.unshift(r);
+    if (this.queue.length > this.maxQueued) this.pending.delete(this.queue.shift()!.height);
     void this.pump();
   }
 
@@ -67,6 +63,8 @@ export class RootsSigner {
           this.onSigned({ replica: this.replica, height: r.height, blockHash: r.blockHash, receiptsRoot: r.receiptsRoot, stateRoot: r.stateRoot, signature });
         } catch (e) {
           if (!this.closed) this.onError(r.height, e as Error);
+        } finally {
+          this.pending.delete(r.height);
         }
       }
     } finally {

@@ -3,6 +3,12 @@
 // and state snapshots. Writes go through one queue so they land in the order they were issued
 // (level runs operations concurrently on its thread pool). Safety state is written with
 // `sync: true` and the caller waits for it before any vote leaves (persist-before-send).
+//
+// Commit batches are written without their own fsync and become durable with the next synced write:
+// LevelDB appends every write to one log, so syncing a later write syncs all earlier ones. A commit
+// normally comes in the same consensus step as a vote's safety write, so one fsync covers both;
+// when no synced write follows soon, a sync marker is written. `saveCommit` resolves only once the
+// commit is durable either way, so receipts are never acknowledged from volatile state.
 import { Level } from 'level';
 import type { SafetyState } from '../../consensus/types.js';
 import type { CommittedBlock } from '../proto/sync-codec.js';
@@ -31,6 +37,7 @@ const KEY = {
   safety: 'meta:safety',
   tip: 'meta:tip',
   snapshot: 'meta:snapshot',
+  syncMarker: 'meta:sync',
   block: (height: number) => `block:${h16(height)}`,
   exec: (height: number) => `exec:${h16(height)}`,
   roots: (height: number) => `roots:${h16(height)}`,
@@ -48,13 +55,23 @@ export interface CommitWrite {
 export class ReplicaStore {
   private writeChain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Sequence numbers of writes issued, of the last synced write issued, and of the last one completed. */
+  private writeSeq = 0;
+  private syncIssuedSeq = 0;
+  private syncedSeq = 0;
+  private readonly durableWaiters: Array<{ seq: number; resolve: () => void; reject: (e: Error) => void }> = [];
 
   private constructor(
     private readonly db: Level<string, Uint8Array>,
     readonly dir: string,
     /** Highest height whose commit batch has been written (and for which reads are served). */
     private tipHeight: number,
-  ) {}
+  ) {
+    this.issuedTip = tipHeight;
+  }
+
+  /** Highest height whose commit batch has been issued (written or queued). */
+  private issuedTip: number;
 
   static async open(dir: string): Promise<ReplicaStore> {
     const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
@@ -71,6 +88,8 @@ export class ReplicaStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Make every issued write durable before closing.
+    if (this.syncIssuedSeq < this.writeSeq) await this.enqueue(() => this.db.put(KEY.syncMarker, new Uint8Array(0), { sync: true }), true).catch(() => undefined);
     this.closed = true;
     await this.writeChain.catch(() => undefined);
     await this.db.close();
@@ -81,11 +100,41 @@ export class ReplicaStore {
     return this.tipHeight;
   }
 
-  private enqueue(op: () => Promise<void>): Promise<void> {
-    const next = this.writeChain.then(op);
+  private enqueue(op: () => Promise<void>, synced = false): Promise<void> {
+    const seq = ++this.writeSeq;
+    if (synced) this.syncIssuedSeq = seq;
+    const next = this.writeChain.then(op).then(() => {
+      if (synced) this.markSynced(seq);
+    });
     // A failed write must not poison later ones' ordering; its own caller sees the rejection.
     this.writeChain = next.catch(() => undefined);
     return next;
+  }
+
+  private markSynced(seq: number): void {
+    this.syncedSeq = Math.max(this.syncedSeq, seq);
+    for (let i = this.durableWaiters.length - 1; i >= 0; i--) {
+      const w = this.durableWaiters[i];
+      if (w.seq <= this.syncedSeq) {
+        this.durableWaiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Resolves when write `seq` is covered by a completed synced write; issues a sync marker if none follows. */
+  private durable(seq: number): Promise<void> {
+    if (this.syncedSeq >= seq) return Promise.resolve();
+    const p = new Promise<void>((resolve, reject) => this.durableWaiters.push({ seq, resolve, reject }));
+    // Give the current consensus step the chance to issue its synced safety write first.
+    setImmediate(() => {
+      if (this.syncIssuedSeq < seq && !this.closed) {
+        this.enqueue(() => this.db.put(KEY.syncMarker, new Uint8Array(0), { sync: true }), true).catch((e: Error) => {
+          for (const w of this.durableWaiters.splice(0)) w.reject(e);
+        });
+      }
+    });
+    return p;
   }
 
   // ---- safety ----
@@ -93,7 +142,7 @@ export class ReplicaStore {
   /** Durable (fsync) before it resolves: the caller sends no vote until then. */
   saveSafety(s: SafetyState): Promise<void> {
     const bytes = encodeSafety(s);
-    return this.enqueue(() => this.db.put(KEY.safety, bytes, { sync: true }));
+    return this.enqueue(() => this.db.put(KEY.safety, bytes, { sync: true }), true);
   }
 
   async loadSafety(): Promise<SafetyState | null> {
@@ -103,8 +152,8 @@ export class ReplicaStore {
 
   // ---- commits ----
 
-  /** Writes a committed block, its execution and its command index in one (synced) batch. */
-  saveCommit(w: CommitWrite, sync = true): Promise<void> {
+  /** Writes a committed block, its execution and its command index in one batch; resolves once durable. */
+  async saveCommit(w: CommitWrite): Promise<void> {
     const height = w.committed.block.height;
     const ops: Array<{ type: 'put'; key: string; value: Uint8Array }> = [
       { type: 'put', key: KEY.block(height), value: encodeCommittedBlock(w.committed) },
@@ -112,11 +161,15 @@ export class ReplicaStore {
       { type: 'put', key: KEY.tip, value: tipBytes(height) },
     ];
     for (const c of w.commands) ops.push({ type: 'put', key: KEY.command(c.client, c.seq), value: encodeCommandLocation(height, c.index) });
-    return this.enqueue(async () => {
-      if (height !== this.tipHeight + 1) throw new Error(`store: commit at height ${height} does not follow tip ${this.tipHeight}`);
-      await this.db.batch(ops, { sync });
+    if (height !== this.issuedTip + 1) throw new Error(`store: commit at height ${height} does not follow tip ${this.issuedTip}`);
+    this.issuedTip = height;
+    const written = this.enqueue(async () => {
+      await this.db.batch(ops, { sync: false });
       this.tipHeight = height;
     });
+    const seq = this.writeSeq;
+    await written;
+    await this.durable(seq);
   }
 
   async getCommitted(height: number): Promise<CommittedBlock | null> {
@@ -155,7 +208,7 @@ export class ReplicaStore {
 
   saveSnapshot(s: SnapshotRecord): Promise<void> {
     const bytes = encodeSnapshot(s);
-    return this.enqueue(() => this.db.put(KEY.snapshot, bytes, { sync: true }));
+    return this.enqueue(() => this.db.put(KEY.snapshot, bytes, { sync: true }), true);
   }
 
   async loadSnapshot(): Promise<SnapshotRecord | null> {
@@ -175,11 +228,12 @@ export class ReplicaStore {
       { type: 'put' as const, key: KEY.exec(height), value: encodeExecution(execution) },
       { type: 'put' as const, key: KEY.tip, value: tipBytes(height) },
     ];
+    if (height <= this.issuedTip) return Promise.reject(new Error(`store: snapshot at ${height} is not ahead of tip ${this.issuedTip}`));
+    this.issuedTip = height;
     return this.enqueue(async () => {
-      if (height <= this.tipHeight) throw new Error(`store: snapshot at ${height} is not ahead of tip ${this.tipHeight}`);
       await this.db.batch(ops, { sync: true });
       this.tipHeight = height;
-    });
+    }, true);
   }
 
   /** Waits until every write issued so far has landed. */
