@@ -99,3 +99,15 @@ describe('sim reproducibility and outputs', function () {
     }
   });
 });
+
+describe('sim runs with the real signature schemes', function () {
+  this.timeout(120_000);
+
+  it('Ed25519 consensus and client signatures, hybrid-signed execution roots: all checks pass and every roots signature verifies', () => {
+    const r = sim({ seed: 1, commands: 8, crypto: 'real', faults: ['crash', 'equivocate'], faultWindowMs: 600 });
+    assertPassed(r);
+    assert.ok(r.roots && r.roots.signed > 0, JSON.stringify(r.roots));
+    assert.equal(r.roots!.verified, r.roots!.signed);
+    assert.equal(r.roots!.invalid, 0);
+  });
+});
