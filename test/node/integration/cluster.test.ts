@@ -18,6 +18,28 @@ import { verifyReceiptBundle } from '../../../node/client/verify.js';
 import { loadCluster, type ClusterFile } from '../../../node/cluster/config.js';
 import { startLocalCluster, type LocalCluster } from '../../../node/cluster/local.js';
 import { Client } from '../../../node/sdk/index.js';
+import { multiaddr } from '@multiformats/multiaddr';
+import { get } from 'node:http';
+import { CLIENT_PROTOCOL } from '../../../node/client/protocol.js';
+import { encodeFrames } from '../../../node/net/framing.js';
+import { createHost } from '../../../node/net/host.js';
+import { readLibp2pKey } from '../../../node/net/identity.js';
+import { CONSENSUS_PROTOCOL } from '../../../node/net/validator-network.js';
+
+/** One metric's value summed over its label sets, from a replica's /metrics endpoint. */
+function metric(port: number, name: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/metrics', timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => {
+        let sum = 0;
+        for (const line of body.split('\n')) if (line.startsWith(name) && /^[a-z_]+(\{[^}]*\})? /.test(line)) sum += Number(line.split(' ').pop());
+        resolve(sum);
+      });
+    }).on('error', reject);
+  });
+}
 
 const CLIENTS = 4;
 const VICTIM = 2;
@@ -162,5 +184,52 @@ describe('integration: 4 replica processes, SIGKILL and restart under load', fun
       assert.equal(res.code, 'bad-envelope');
       assert.match(res.message, /bad client signature/);
     }
+  });
+
+  it('refuses a peer outside the validator set and survives garbage and oversized frames', async () => {
+    const v0 = cluster.validators[0];
+    const target = multiaddr(`${v0.multiaddrs[0]}/p2p/${v0.peerId}`);
+    const refusedBefore = await metric(v0.metricsPort, 'knhk_refused_peers_total');
+    const droppedBefore = await metric(v0.metricsPort, 'knhk_dropped_messages_total');
+
+    // An outsider (fresh libp2p key) opening a consensus stream is refused and counted.
+    const outsider = await createHost({ listen: [] });
+    try {
+      const s = await outsider.dialProtocol(target, CONSENSUS_PROTOCOL);
+      try {
+        s.send(encodeFrames([new Uint8Array(64).fill(1)]));
+      } catch {
+        // already reset by the replica: that is the refusal
+      }
+      for (let t = 0; t < 50 && (await metric(v0.metricsPort, 'knhk_refused_peers_total')) <= refusedBefore; t++) await sleep(100);
+      assert.ok((await metric(v0.metricsPort, 'knhk_refused_peers_total')) > refusedBefore, 'the outsider was not counted as refused');
+
+      // The same outsider may use the client protocol, but garbage and an oversized frame only end its stream.
+      const c = await outsider.dialProtocol(target, CLIENT_PROTOCOL);
+      c.send(encodeFrames([new Uint8Array(300).map((_, i) => (i * 89) & 0xff)]));
+      c.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3])); // a ~4 GB length prefix
+    } finally {
+      await outsider.stop();
+    }
+
+    // An insider (validator 3's own libp2p key) sending garbage and an oversized frame on consensus.
+    const insider = await createHost({ listen: [], privateKey: readLibp2pKey(join(dir, 'replica-3', 'keys', 'libp2p.key.json')) });
+    try {
+      const s = await insider.dialProtocol(target, CONSENSUS_PROTOCOL);
+      s.send(encodeFrames([new Uint8Array(500).map((_, i) => (i * 31 + 7) & 0xff), new Uint8Array(0)]));
+      await sleep(300);
+      s.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 9, 9, 9]));
+      await sleep(500);
+    } finally {
+      await insider.stop();
+    }
+    assert.ok((await metric(v0.metricsPort, 'knhk_dropped_messages_total')) > droppedBefore, 'garbage was not counted as dropped');
+
+    // Every replica still serves and the cluster still commits.
+    assert.equal(lc!.processes.filter((p) => p !== null && p.exitCode === null).length, 4, 'a replica process died');
+    const r = await clients[0].submit('put', { key: 'after-garbage', value: 'ok' });
+    assert.equal(r.receipt.result, 'ok');
+    const st = await clients[0].status();
+    assert.ok(st.every((x) => x.status !== undefined), 'every replica answers status');
   });
 });
