@@ -50,6 +50,17 @@ describe('crypto/ed25519', () => {
     assert.equal(ed25519Verify(ed25519PublicKey(new Uint8Array(32).fill(7)), msg, second), true);
   });
 
+  it('a repeated verification gives the same verdict, and the memo is keyed by key, message and signature', () => {
+    const m = utf8('verified twice');
+    const s = ed25519Sign(kp.secretKey, m);
+    assert.equal(ed25519Verify(kp.publicKey, m, s), true);
+    assert.equal(ed25519Verify(kp.publicKey, m, s), true);
+    assert.equal(ed25519Verify(kp.publicKey, utf8('verified twicE'), s), false);
+    assert.equal(ed25519Verify(ed25519KeyPair().publicKey, m, s), false);
+    assert.equal(ed25519Verify(kp.publicKey, m, flip(s, 10)), false);
+    assert.equal(ed25519Verify(kp.publicKey, m, s), true);
+  });
+
   it('key ids are 32-byte hex, distinct per key, and refuse malformed keys', () => {
     assert.match(ed25519KeyId(kp.publicKey), /^[0-9a-f]{64}$/);
     assert.notEqual(ed25519KeyId(kp.publicKey), ed25519KeyId(ed25519KeyPair().publicKey));
