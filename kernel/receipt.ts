@@ -4,10 +4,8 @@ import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../crypto
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { verifyMerkleProof, type MerkleProof } from '../crypto/merkle.js';
 import type { Decision, Receipt, ReceiptResult, Risk } from './types.js';
+import { DECISIONS, RESULTS, RISKS } from './vocabulary.js';
 
-const DECISIONS: readonly Decision[] = ['ALLOW', 'DENY', 'REQUIRE_APPROVAL'];
-const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high', 'critical'];
-const RESULTS: readonly ReceiptResult[] = ['ok', 'denied', 'pending', 'failed'];
 const RECEIPT_KEYS = [
   'commandDigest', 'decision', 'descriptorHash', 'descriptorVersion', 'effectsDigest', 'fuelUsed', 'height',
   'index', 'output', 'prevReceiptHash', 'principal', 'reason', 'result', 'risk', 'ruleId', 'seq', 'type',

@@ -7,6 +7,7 @@ import { Tag, hashTagged } from '../../crypto/hash.js';
 import { compileWorkflows, type CompiledWorkflow } from '../workflow/api.js';
 import { KERNEL_LIMITS } from '../limits.js';
 import type { Decision, Risk } from '../types.js';
+import { RISKS } from '../vocabulary.js';
 import type { CompiledCommand, CompiledDescriptor, CompiledRule, DescriptorError, LimitDecl, StateDecl } from './compiled.js';
 import { compileEffects, valueHasType } from './effects.js';
 import { compileExpr } from './expr.js';
@@ -18,8 +19,6 @@ import { workflowCommands } from './workflow-commands.js';
 export const DESCRIPTOR_FORMAT = 'descriptor/v1';
 const TOP_KEYS = ['knhk', 'name', 'version', 'description', 'state', 'limits', 'commands', 'rules', 'default', 'workflows'];
 const COMMAND_KEYS = ['fields', 'fuel', 'effects', 'output', 'description'];
-export const DECISIONS: readonly Decision[] = ['ALLOW', 'DENY', 'REQUIRE_APPROVAL'];
-export const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high', 'critical'];
 /** Command type prefixes the kernel keeps for its built-in commands. */
 const RESERVED = /^(gov\.|wf\.|approve$|kernel\.)/;
 

@@ -4,12 +4,11 @@
 //     "approval"?: { "approvers": { "role": r } | { "ids": [...] }, "threshold": m, "expiresAfterHeights": n } }
 import { KERNEL_LIMITS } from '../limits.js';
 import type { Decision, Risk } from '../types.js';
+import { DECISIONS, RISKS } from '../vocabulary.js';
 import type { ApprovalSpec, CompiledRule, DescriptorError } from './compiled.js';
 import { compileGuard, type CompiledGuard } from './guard.js';
 import { describe, fail, isPlainObject, NAME_RE, type Scope } from './scope.js';
 
-const DECISIONS: readonly Decision[] = ['ALLOW', 'DENY', 'REQUIRE_APPROVAL'];
-const RISKS: readonly Risk[] = ['none', 'low', 'medium', 'high', 'critical'];
 const RULE_KEYS = ['id', 'commands', 'when', 'decision', 'risk', 'reason', 'approval', 'description'];
 
 export interface RuleSource {
