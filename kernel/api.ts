@@ -41,5 +41,7 @@ export type { CompiledDescriptor, DescriptorError } from './descriptor/compiled.
  * exactly these bytes and lists the verified key ids in `cmd.signers`.
  */
 export { governancePayload, GOVERNANCE_SIGNING_TAG } from './governance/payload.js';
+/** verifiedGovernanceSigners(chainId, cmd, [{ publicKey, signature }]): string[] — for drivers, to fill cmd.signers. */
+export { verifiedGovernanceSigners, type AdminSignature } from './governance/signers.js';
 /** activeDescriptorInfo(state): { version, hash, pendingSwap } for status displays. */
 export { activeDescriptorInfo } from './governance/info.js';
