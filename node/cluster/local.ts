@@ -75,7 +75,9 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
   const spawnReplica = (i: number): ChildProcess => {
     const rdir = join(dir, `replica-${i}`);
     const logFd = openSync(join(rdir, 'replica.log'), 'a');
-    const args = [BIN, 'start', '--config', join(rdir, 'config.json')];
+    // KNHK_REPLICA_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the replicas.
+    const nodeArgs = (process.env.KNHK_REPLICA_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+    const args = [...nodeArgs, BIN, 'start', '--config', join(rdir, 'config.json')];
     if (o.logLevel) args.push('--log-level', o.logLevel);
     const p = spawn(process.execPath, args, { stdio: ['ignore', logFd, logFd], env: process.env });
     closeSync(logFd);
