@@ -13,7 +13,8 @@ export function viewTimeoutMs(baseMs: number, maxMs: number, failures: number): 
   return Math.min(baseMs * 2 ** Math.min(failures, 52), maxMs);
 }
 
-export type AdvanceCause = 'qc' | 'tc';
+/** qc/tc: a certificate for the previous view; join: f+1 timeouts for the new view (view synchronisation). */
+export type AdvanceCause = 'qc' | 'tc' | 'join';
 
 export class Pacemaker {
   private currentView: View;
@@ -27,8 +28,11 @@ export class Pacemaker {
     startView: View,
     private readonly baseMs: number,
     private readonly maxMs: number,
+    /** TC for startView - 1 when restarting into a view entered by timeout. */
+    startTc: TimeoutCert | null = null,
   ) {
     this.currentView = startView;
+    this.tc = startTc;
   }
 
   get view(): View {
@@ -47,11 +51,11 @@ export class Pacemaker {
     return viewTimeoutMs(this.baseMs, this.maxMs, this.failures);
   }
 
-  /** Enter `view` because a QC or TC for `view - 1` is known. False if not ahead of the current view. */
+  /** Enter `view` (see AdvanceCause). False if not ahead of the current view. */
   advance(view: View, cause: AdvanceCause, tc: TimeoutCert | null): boolean {
     if (view <= this.currentView) return false;
     this.currentView = view;
-    this.failures = cause === 'tc' ? this.failures + 1 : 0;
+    this.failures = cause === 'qc' ? 0 : this.failures + 1;
     this.tc = cause === 'tc' ? tc : null;
     this.timedOut = false;
     return true;

@@ -108,15 +108,19 @@ export function certKey(qc: { view: View; height: Height; blockHash: Hash }): st
 export function createState(config: ConsensusConfig, crypto: ConsensusCrypto, recovered?: RecoveredState): ReplicaState {
   const cfg = resolveConfig(config);
   const root = recovered?.committed?.block ?? genesisBlock();
-  const safety: SafetyState = recovered?.safety ?? { highestVotedView: 0, lockedView: 0, highQc: genesisBlock().justify };
-  const startView = Math.max(safety.highQc.view + 1, safety.highestVotedView, 1);
+  let safety: SafetyState = recovered?.safety ?? { highestVotedView: 0, lockedView: 0, highQc: genesisBlock().justify };
+  // highQc is persisted lazily (with the next vote or timeout); the committed block's QC may be newer.
+  const committedQc = recovered?.committed?.qc;
+  if (committedQc !== undefined && committedQc.view > safety.highQc.view) safety = { ...safety, highQc: committedQc };
+  const lastTc = safety.lastTc ?? null;
+  const startView = Math.max(safety.highQc.view + 1, lastTc === null ? 0 : lastTc.view + 1, safety.highestVotedView, 1);
   const executed = recovered?.executed ?? null;
   const s: ReplicaState = {
     cfg,
     crypto,
     limits: { n: cfg.n, maxBatchCommands: cfg.maxBatchCommands, maxBatchBytes: cfg.maxBatchBytes, maxCommandBytes: cfg.maxCommandBytes, maxSyncBlocks: cfg.maxSyncBlocks },
     safety,
-    pm: new Pacemaker(startView, cfg.baseTimeoutMs, cfg.maxTimeoutMs),
+    pm: new Pacemaker(startView, cfg.baseTimeoutMs, cfg.maxTimeoutMs, lastTc !== null && lastTc.view + 1 === startView ? lastTc : null),
     tree: new BlockTree(root, cfg.retainCommittedBlocks),
     mempool: new Mempool(cfg.maxPendingCommands),
     votes: new VoteCollector(cfg.f),
@@ -149,3 +153,9 @@ export function cachePut<K, V>(m: Map<K, V>, k: K, v: V, max: number): void {
 }
 
 export type Out = Effect[];
+
+/** Emit `persist` for the current safety state, with the TC that justified the current view. */
+export function persistSafety(s: ReplicaState, out: Out): void {
+  s.safety = { ...s.safety, lastTc: s.pm.lastTc };
+  out.push({ type: 'persist', safety: s.safety });
+}

@@ -2,10 +2,10 @@
 // persists that it left the view, broadcasts a signed timeout with its highest QC, and re-sends it
 // on every later firing (lossy links). 2f+1 timeouts of one view form a TC; f+1 of them make a
 // replica that has not timed out yet join at once (one honest replica among them saw the view fail).
-import { processQc, processTc, tcValid, verifiedQc } from './certificates.js';
+import { enterView, processQc, processTc, tcValid, verifiedQc } from './certificates.js';
 import { afterTimeout, timeoutRule } from './safety-rules.js';
 import { timeoutBytes } from './signing.js';
-import type { Out, ReplicaState } from './state.js';
+import { persistSafety, type Out, type ReplicaState } from './state.js';
 import type { ReplicaId, TimeoutCert, TimeoutMsg, View } from './types.js';
 
 export function onTimer(s: ReplicaState, view: View, out: Out): void {
@@ -27,7 +27,7 @@ export function localTimeout(s: ReplicaState, out: Out): void {
   const verdict = timeoutRule(s.safety, view, highQc.view);
   if (!verdict.ok) throw new Error(`timeout rule refused our own timeout in view ${view}: ${verdict.reason}`);
   s.safety = afterTimeout(s.safety, view);
-  out.push({ type: 'persist', safety: s.safety });
+  persistSafety(s, out);
   const timeout: TimeoutMsg = { view, highQc, voter: s.cfg.self, signature: s.crypto.sign(timeoutBytes(view, highQc.view)) };
   s.ownTimeout = timeout;
   s.pm.timedOut = true;
@@ -80,8 +80,13 @@ function collect(s: ReplicaState, timeout: TimeoutMsg, from: ReplicaId, out: Out
       out.push({ type: 'dropped', from, reason: 'duplicate' });
       return;
     case 'added':
-      // Bracha-style join: f+1 timeouts include an honest one, so this view is failing for someone.
-      if (outcome.count >= s.cfg.f + 1 && timeout.view === s.pm.view && !s.pm.timedOut) localTimeout(s, out);
+      // Bracha-style join: f+1 timeouts include an honest one, so that view is failing for someone.
+      // For a view ahead of ours it is also view synchronisation: without it, replicas left in
+      // different views (e.g. restarted ones, which keep no TC) could never gather 2f+1 timeouts
+      // of one view (sim seed 52 stalled so).
+      if (outcome.count < s.cfg.f + 1) return;
+      if (timeout.view > s.pm.view && s.pm.advance(timeout.view, 'join', null)) enterView(s, out);
+      if (timeout.view === s.pm.view && !s.pm.timedOut) localTimeout(s, out);
       return;
     case 'certificate':
       processQc(s, outcome.highQc, from, out);

@@ -181,6 +181,13 @@ export interface SafetyState {
   lockedView: View;
   /** Highest QC known (not safety-critical; restores the proposer's starting point). */
   highQc: QuorumCert;
+  /**
+   * The TC that ended the view before the current one, if it ended by timeout (not safety-critical).
+   * A restarted replica re-enters its view with it and attaches it to its timeouts, so replicas
+   * left behind can follow; without it they may never gather 2f+1 timeouts of one view. Optional:
+   * a driver that does not store it only loses that help.
+   */
+  lastTc?: TimeoutCert | null;
 }
 
 /** What a restarted replica gets back from its storage. */

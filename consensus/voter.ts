@@ -10,7 +10,7 @@ import { afterVote, votingRule } from './safety-rules.js';
 import { proposalBytes, voteBytes } from './signing.js';
 import { requestSync } from './sync.js';
 import { onVerifiedVote } from './votes.js';
-import type { Out, ReplicaState } from './state.js';
+import { persistSafety, type Out, type ReplicaState } from './state.js';
 import type { Block, ReplicaId, TimeoutCert, Vote } from './types.js';
 
 export function onProposal(s: ReplicaState, from: ReplicaId, block: Block, tc: TimeoutCert | null, signature: Uint8Array, out: Out): void {
@@ -116,7 +116,7 @@ export function tryVote(s: ReplicaState, block: Block, tc: TimeoutCert | null, o
   }
   if (s.awaiting !== null && s.awaiting.block.view <= block.view) s.awaiting = null;
   s.safety = afterVote(s.safety, block.view, block.justify.view);
-  out.push({ type: 'persist', safety: s.safety });
+  persistSafety(s, out);
   const vote: Vote = { view: block.view, height: block.height, blockHash: block.hash, voter: s.cfg.self, signature: s.crypto.sign(voteBytes(block.view, block.height, block.hash)) };
   const next = s.cfg.leaderOf(block.view + 1);
   if (next === s.cfg.self) onVerifiedVote(s, vote, s.cfg.self, out);
