@@ -67,8 +67,11 @@ export function runSim(options: SimOptions, workload: Workload = kvWorkload(load
   const rootsBad = cluster.stats.rootsInvalid > 0 ? [{ kind: 'roots', atMs: cluster.nowMs, replica: '*', detail: `${cluster.stats.rootsInvalid} execution-root signature(s) failed to verify` }] : [];
   const violations = [...cluster.checker.violations, ...findings, ...rootsBad];
   const safetyOk = violations.length === 0;
-  let committedCommands = 0;
-  for (const rec of cluster.checker.committed().values()) committedCommands += rec.commands.length;
+  // Distinct (client, seq) among executed commands: a retry that was ordered twice counts once (the
+  // kernel refuses the replay with a receipt).
+  const distinct = new Set<string>();
+  for (const rec of cluster.checker.committed().values()) for (const c of rec.commands) distinct.add(`${c.client}#${c.seq}`);
+  const committedCommands = distinct.size;
   const report: SimReport = {
     ok: safetyOk && liveness.ok && lin.ok,
     seed: options.seed,
