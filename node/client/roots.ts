@@ -1,7 +1,9 @@
-// Collects f+1 valid hybrid signatures over one block's execution roots by asking every replica
-// at once and resolving as soon as enough distinct validators vouch (slow or dead replicas do not
-// delay it). Collections are shared per roots within a transport: the receipts of one block all
-// need the same signatures, so a busy client process verifies each block's signatures once.
+// Collects f+1 valid hybrid signatures over one block's execution roots. Replicas sign roots on
+// demand (ML-DSA-65 costs ~10 ms per signature), so every client asks the same f+1 replicas for a
+// given height first — replicas h mod n, h+1 mod n, ... — which spreads signing over the cluster
+// and has each height signed f+1 times, not n times. If one of them fails, answers wrongly or is
+// slow (HEDGE_MS), the others are asked too. Collections are shared per roots within a transport:
+// the receipts of one block all need the same signatures, verified once per client process.
 import { toHex } from '../../crypto/bytes.js';
 import type { ReceiptRecord, SignedRoots } from '../replica/services.js';
 import { verifySignedRoots } from '../replica/execution-roots.js';
@@ -19,6 +21,8 @@ export class RootsUnavailableError extends Error {
 }
 
 const MAX_SHARED = 1024;
+/** How long the first f+1 replicas get before the rest are asked as well. */
+export const HEDGE_MS = 1500;
 
 export class RootsCollector {
   private readonly inFlight = new Map<string, Promise<RootSignature[]>>();
@@ -48,14 +52,18 @@ export class RootsCollector {
     return new Promise((resolve, reject) => {
       const got: RootSignature[] = [];
       const problems: string[] = [];
-      let outstanding = this.channels.length;
+      let outstanding = 0;
       let done = false;
+      const n = this.channels.length;
+      const first = Array.from({ length: Math.min(need, n) }, (_, i) => this.channels[(record.height + i) % n]);
+      const rest = this.channels.filter((c) => !first.includes(c));
+      let hedged = false;
       const settle = () => {
         if (done) return;
         if (got.length >= need) {
           done = true;
           resolve(got.slice(0, need));
-        } else if (outstanding === 0) {
+        } else if (outstanding === 0 && (hedged || rest.length === 0)) {
           done = true;
           reject(new RootsUnavailableError(`only ${got.length} of the f+1 = ${need} signatures over the roots of height ${record.height}: ${problems.join('; ')}`));
         }
@@ -68,25 +76,43 @@ export class RootsCollector {
         if (!verifySignedRoots(keys[replica], s)) return `replica ${replica} sent an invalid signature`;
         return null;
       };
-      for (const ch of this.channels) {
-        ch.request({ kind: 'signedRoots', height: record.height, timeoutMs }, timeoutMs + 1000).then(
+      const hedge = () => {
+        if (hedged || done) return;
+        hedged = true;
+        clearTimeout(timer);
+        for (const ch of rest) ask(ch);
+      };
+      const timer = setTimeout(hedge, Math.min(HEDGE_MS, timeoutMs));
+      const finish = () => {
+        if (done) clearTimeout(timer);
+      };
+      const ask = (ch: ClientChannel) => {
+        outstanding++;
+        void ch.request({ kind: 'signedRoots', height: record.height, timeoutMs }, timeoutMs + 1000).then(
           (res) => {
             outstanding--;
             if (done) return;
+            let ok = false;
             if (res.kind === 'signedRoots') {
               const problem = accept(ch.replica, res.roots);
-              if (problem === null) got.push({ replica: ch.replica, signature: res.roots.signature });
-              else problems.push(problem);
+              ok = problem === null;
+              if (ok) got.push({ replica: ch.replica, signature: res.roots.signature });
+              else problems.push(problem!);
             } else problems.push(`replica ${ch.replica}: ${res.kind === 'error' ? res.message : res.kind}`);
+            if (!ok) hedge();
             settle();
+            finish();
           },
           (e: Error) => {
             outstanding--;
             problems.push(e.message);
+            hedge();
             settle();
+            finish();
           },
         );
-      }
+      };
+      for (const ch of first) ask(ch);
     });
   }
 }

@@ -105,7 +105,7 @@ export class FakeLedger {
   }
 }
 
-export type FakeBehaviour = 'honest' | 'wrong-roots' | 'silent';
+export type FakeBehaviour = 'honest' | 'wrong-roots' | 'silent' | 'slow-roots';
 
 export class FakeServices implements ReplicaServices {
   readonly n: number;
@@ -141,7 +141,11 @@ export class FakeServices implements ReplicaServices {
     }
   }
 
-  async signedRoots(height: number): Promise<SignedRoots | null> {
+  async signedRoots(height: number, timeoutMs: number): Promise<SignedRoots | null> {
+    if (this.behaviour === 'slow-roots') {
+      await new Promise((r) => setTimeout(r, timeoutMs));
+      return null;
+    }
     const b = this.ledger.blocks[height - 1];
     if (b === undefined || this.behaviour === 'silent') return null;
     let s = this.signed.get(height);

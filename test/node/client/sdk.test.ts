@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { ed25519KeyPair } from '../../../crypto/ed25519.js';
 import { clientIdOf, encodeSignedCommand } from '../../../node/client/envelope.js';
+import { HEDGE_MS } from '../../../node/client/roots.js';
 import { ClientTransport } from '../../../node/client/transport.js';
 import { verifyReceiptBundle } from '../../../node/client/verify.js';
 import { Client, SubmitTimeoutError, VerificationError } from '../../../node/sdk/index.js';
@@ -129,6 +130,27 @@ describe('sdk Client (fake cluster)', function () {
       fc.services[1].behaviour = 'wrong-roots';
       fc.services[2].behaviour = 'wrong-roots';
       await assert.rejects(c.submit('put', { key: 'b', value: '2' }), (e: Error) => e instanceof VerificationError && /signed different roots/.test(e.message));
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('asks the same f+1 replicas per height first and the others only when those are slow', async () => {
+    const h = fc.ledger.blocks.length + 1;
+    const primaries = [h % 4, (h + 1) % 4];
+    for (const p of primaries) fc.services[p].behaviour = 'slow-roots';
+    const c = new Client({ cluster: fc.cluster, key, replica: primaries[0], timeoutMs: 5000 });
+    try {
+      const t0 = performance.now();
+      const r = await c.submit('put', { key: 'a', value: '1' });
+      const ms = performance.now() - t0;
+      assert.deepEqual([...r.signers].sort(), [0, 1, 2, 3].filter((x) => !primaries.includes(x)));
+      assert.ok(ms >= HEDGE_MS - 50, `the others were asked only after the hedge delay (${ms.toFixed(0)} ms)`);
+      // With every replica healthy, only the f+1 designated replicas are asked to sign.
+      for (const s of fc.services) s.behaviour = 'honest';
+      const r2 = await c.submit('put', { key: 'a', value: '2' });
+      const h2 = r2.receipt.height;
+      assert.deepEqual([...r2.signers].sort(), [h2 % 4, (h2 + 1) % 4].sort());
     } finally {
       await c.close();
     }
