@@ -224,13 +224,16 @@ export class Cluster {
     }
   }
 
-  /** Twin i talks only to the replicas on side i; everyone else talks normally. */
-  private twinsConnected(a: ReplicaHost, b: ReplicaHost): boolean {
-    if (this.twinSide === null) return true;
-    if (a.id === this.twinId && b.id === this.twinId) return a.twin === b.twin;
-    if (a.id === this.twinId) return this.twinSide[b.id] === a.twin;
-    if (b.id === this.twinId) return this.twinSide[a.id] === b.twin;
-    return true;
+  /**
+   * Twins hear everything sent to their shared identity (so both stay in step and both lead that
+   * identity's views), but what twin i sends reaches only the replicas on side i: each side sees one
+   * consistent replica, and the two sides see two different ones — blocks, votes and timeouts that
+   * no single honest replica can tell apart from an honest peer's.
+   */
+  private twinsConnected(from: ReplicaHost, to: ReplicaHost): boolean {
+    if (this.twinSide === null || from.id !== this.twinId) return true;
+    if (to.id === this.twinId) return from.twin === to.twin;
+    return this.twinSide[to.id] === from.twin;
   }
 
   private onCommitted(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void {
@@ -391,7 +394,11 @@ export class Cluster {
     const command: Command = { client: this.clients[client].principal, seq, bytes };
     const from = this.options.nodes + client;
     for (let h = 0; h < this.hosts.length; h++) {
-      for (const delay of this.network.route(from, this.hosts[h].id, this.nowMs)) {
+      // Each client reaches one of the Twins only, so their mempools — and so their blocks for the
+      // same view — differ: the two sides are shown two different proposals.
+      const host = this.hosts[h];
+      if (host.id === this.twinId && host.twin !== client % 2) continue;
+      for (const delay of this.network.route(from, host.id, this.nowMs)) {
         this.queue.push(this.nowMs + delay, { k: 'request', host: h, client, command });
       }
     }

@@ -1,7 +1,7 @@
 // Equivocating leader: for each of its proposals it builds a second, conflicting block for the same
 // view (an extra fabricated command makes the hash differ even for an empty batch), signs both, and
-// sends one block to half of its peers and the other to the rest. Safety must survive this with
-// n = 3f+1: neither block may gather a conflicting commit.
+// sends one block to half of its peers, the other to the rest, and both to one peer. Safety must
+// survive this with n = 3f+1: the two blocks may not both gather a quorum, nor conflicting commits.
 import type { Command, Effect } from '../../consensus/types.js';
 import { makeBlock } from '../../consensus/block.js';
 import { proposalBytes } from '../../consensus/signing.js';
@@ -18,8 +18,16 @@ export const equivocate: Behaviour = (effects, _input, ctx) => {
     const fabricated: Command = { client: 'byzantine', seq: a.view, bytes: ctx.prng.bytes(16) };
     const b = makeBlock({ view: a.view, justify: a.justify, proposer: a.proposer, commands: [...a.commands.slice(1), fabricated], executed: a.executed });
     const other = { type: 'proposal' as const, block: b, tc: e.message.tc, signature: ctx.sign(proposalBytes(b.view, b.hash)) };
-    for (const peer of peersOf(ctx)) {
-      out.push({ type: 'send', to: peer, message: (peer + a.view) % 2 === 0 ? e.message : other });
+    // Half the peers get one block, half the other, and one peer gets both (A first): a correct
+    // replica votes once per view, so only the double-vote rule stops two quorums forming.
+    const peers = peersOf(ctx);
+    const both = peers[a.view % peers.length];
+    for (const peer of peers) {
+      if (peer === both) {
+        out.push({ type: 'send', to: peer, message: e.message }, { type: 'send', to: peer, message: other });
+      } else {
+        out.push({ type: 'send', to: peer, message: (peer + a.view) % 2 === 0 ? e.message : other });
+      }
     }
   }
   return out;
