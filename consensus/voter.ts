@@ -33,21 +33,23 @@ export function onProposal(s: ReplicaState, from: ReplicaId, block: Block, tc: T
   }
   const justify = verifiedQc(s, block.justify);
   if (justify === null) return drop('badCertificate', 'justify QC');
-  if (block.justify.view + 1 !== block.view) {
-    if (tc === null || tc.view + 1 !== block.view || !tcValid(s, tc)) return drop('badCertificate', 'missing or invalid TC');
-  }
+  // A TC matters (and is checked) only when the justify QC is not from the previous view; any
+  // other attached TC is ignored unchecked, so it can change nothing.
+  const needsTc = block.justify.view + 1 !== block.view;
+  if (needsTc && (tc === null || tc.view + 1 !== block.view || !tcValid(s, tc))) return drop('badCertificate', 'missing or invalid TC');
+  const usedTc = needsTc ? tc : null;
   s.proposalsSeen.set(block.view, block.hash);
   // Everything is verified: from here on the proposal may change state.
   processQc(s, justify, from, out);
-  if (tc !== null && tc.view + 1 === block.view) processTc(s, tc, out);
+  if (usedTc !== null) processTc(s, usedTc, out);
   const inserted = s.tree.insert(block);
   if (inserted === 'missingParent') {
-    s.awaiting = { block, tc, from };
+    s.awaiting = { block, tc: usedTc, from };
     requestSync(s, block.parent, from, out);
     return;
   }
   if (inserted === 'full' || inserted === 'badLink') return drop('malformed', `block not stored: ${inserted}`);
-  tryVote(s, block, tc, out);
+  tryVote(s, block, usedTc, out);
 }
 
 type ExecutionCheck = 'ok' | 'wait' | 'mismatch';
