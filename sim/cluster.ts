@@ -12,7 +12,7 @@ import { EventQueue } from './event-queue.js';
 import { Prng } from './prng.js';
 import { Network, regionLatencyMatrix, type LatencyMatrix } from './network.js';
 import { planFaults, type FaultPlan } from './faults.js';
-import { ReplicaHost, type FindingKind, type HostEnv } from './replica-host.js';
+import { ReplicaHost, envelopeDigest, type FindingKind, type HostEnv } from './replica-host.js';
 import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
 import { createSimCrypto, type SimCrypto } from './crypto-scheme.js';
 import { SimClient, type Workload } from './clients.js';
@@ -353,7 +353,7 @@ export class Cluster {
         if (client.pending) return;
         this.opsStarted++;
         const op = client.start(this.nowMs);
-        this.checker.noteSubmitted(client.principal, op.seq, toHex(hashTagged('knhk/sim/envelope', op.bytes)));
+        this.checker.noteSubmitted(client.principal, op.seq, envelopeDigest(op.bytes));
         this.trace.record(this.nowMs, client.name, client.name, 'invoke', `seq=${op.seq} ${op.op}`);
         this.broadcastRequest(e.client, op.seq, op.bytes);
         this.queue.push(this.nowMs + this.timing.retryMs, { k: 'clientRetry', client: e.client, seq: op.seq, attempt: 1 });

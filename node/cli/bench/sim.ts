@@ -48,7 +48,13 @@ function base(seed: number): SimOptions {
 
 export function benchThroughput(commands: number, clients: number, regions = 1, seed = 1): ThroughputResult {
   const kernelBefore = kernelTime.ms;
-  const { report: r } = runSim({ ...base(seed), nodes: 4, commands, clients, regions, keys: 64, maxBatchCommands: 1024 });
+  kernelTime.enabled = true;
+  let r;
+  try {
+    r = runSim({ ...base(seed), nodes: 4, commands, clients, regions, keys: 64, maxBatchCommands: 1024 }).report;
+  } finally {
+    kernelTime.enabled = false;
+  }
   const kernelMs = kernelTime.ms - kernelBefore;
   const cpuS = Math.max(r.cpuMs, 1) / 1000;
   return {
