@@ -1,7 +1,7 @@
 // Governance commands: install a descriptor version, schedule a swap to it (or a rollback to an
-// older one) at a stated height, grant or revoke a principal's capabilities. Each needs
-// `adminThreshold` distinct admins among `cmd.signers` (the driver verified their hybrid signatures
-// over governancePayload). All writes of one command commit together or not at all.
+// older one) at a stated height, grant or revoke a principal's capabilities, rotate the admin set.
+// Each needs `adminThreshold` distinct admins among `cmd.signers` (the driver verified their hybrid
+// signatures over governancePayload). All writes of one command commit together or not at all.
 import { bytesEqual } from '../../crypto/bytes.js';
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import { compileDescriptor, DescriptorCompileError } from '../descriptor/compile.js';
@@ -21,6 +21,7 @@ const FIELDS: Record<string, string[]> = {
   'gov.rollback': ['atHeight', 'descriptorHash', 'version'],
   'gov.grant': ['commands', 'principal', 'roles'],
   'gov.revoke': ['principal'],
+  'gov.admins': ['admins', 'threshold'],
 };
 
 class GovFailure {
@@ -107,6 +108,23 @@ function run(x: ExecContext, cmd: KernelCommand, tx: Tx): CanonicalValue {
       if (typeof id !== 'string' || tx.get(K.principal(id)) === undefined) throw new GovFailure(`no principal ${String(id)} to revoke`);
       tx.delete(K.principal(id));
       return { principal: id };
+    }
+    case 'gov.admins': {
+      // Rotating the admin set needs the current admins' threshold; the new set takes effect for
+      // the next command (the signers of this one were checked against the old set).
+      const { admins, threshold } = f;
+      if (!Array.isArray(admins) || admins.length === 0 || admins.length > 64 || admins.some((a) => typeof a !== 'string' || a.length === 0 || a.length > 256)) {
+        throw new GovFailure('admins must be a list of 1..64 key ids');
+      }
+      const set = [...new Set(admins as string[])].sort();
+      if (set.length !== admins.length) throw new GovFailure('admins lists a key id twice');
+      if (typeof threshold !== 'number' || !Number.isSafeInteger(threshold) || threshold < 1 || threshold > set.length) {
+        throw new GovFailure(`threshold must be an integer in 1..${set.length}`);
+      }
+      tx.set(K.admins, set);
+      tx.set(K.adminThreshold, threshold);
+      history('admins-changed', tx.get(K.activeVersion) as number);
+      return { admins: set, threshold };
     }
   }
   throw new GovFailure(`unknown governance command "${cmd.type}"`);

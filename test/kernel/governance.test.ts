@@ -132,3 +132,20 @@ describe('descriptor governance', () => {
     assert.notDeepEqual(stateRoot(a.state), stateRoot(b.state));
   });
 });
+
+describe('admin rotation', () => {
+  it('gov.admins replaces the admin set and threshold, checked against the old set', () => {
+    const c = new Client();
+    const chain = new Chain(kvKernel(['gov']));
+    const r = chain.apply([
+      c.cmd('gov', 'gov.admins', { admins: ['admin-x', 'admin-y'], threshold: 3 }, ['admin-a', 'admin-b']),
+      c.cmd('gov', 'gov.admins', { admins: ['admin-x', 'admin-y'], threshold: 1 }, ['admin-x', 'admin-y']),
+      c.cmd('gov', 'gov.admins', { admins: ['admin-x', 'admin-y'], threshold: 1 }, ['admin-a', 'admin-c']),
+      c.cmd('gov', 'gov.grant', { principal: 'p', commands: ['get'] }, ['admin-a', 'admin-b']),
+      c.cmd('gov', 'gov.grant', { principal: 'p', commands: ['get'] }, ['admin-y']),
+    ]);
+    assert.deepEqual(r.receipts.map((x) => x.result), ['failed', 'denied', 'ok', 'denied', 'ok']);
+    assert.match(r.receipts[0].reason ?? '', /threshold must be an integer in 1\.\.2/);
+    assert.deepEqual(activeDescriptorInfo(chain.state).history.at(-1), { height: 1, action: 'admins-changed', version: 1 });
+  });
+});
