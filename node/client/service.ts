@@ -15,6 +15,8 @@ import { CLIENT_PROTOCOL, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX
 
 export interface ClientServiceOptions {
   log?: Logger;
+  /** The cluster's genesis chainId: needed to admit co-signed (governance) envelopes. */
+  chainId?: string;
   metrics?: ReplicaMetrics;
   maxInFlightPerStream?: number;
   maxWaitMs?: number;
@@ -39,7 +41,7 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
   async function answer(req: ClientRequest): Promise<ClientResponse> {
     switch (req.kind) {
       case 'submit': {
-        const d = decodeSignedCommand(req.envelope);
+        const d = decodeSignedCommand(req.envelope, opts.chainId === undefined ? undefined : { chainId: opts.chainId });
         if (!d.ok) {
           counts.badEnvelopes++;
           opts.metrics?.drop('invalid-command');

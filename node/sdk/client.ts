@@ -10,12 +10,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import { bytesEqual } from '../../crypto/bytes.js';
 import { ed25519PublicKey, type Ed25519KeyPair } from '../../crypto/ed25519.js';
+import { hybridKeyId, type HybridKeyPair } from '../../crypto/hybrid.js';
 import { readEd25519KeyFile } from '../../crypto/keyfile.js';
 import { commandDigest, type KernelCommand, type Receipt } from '../../kernel/api.js';
 import { loadCluster, type ClusterFile } from '../cluster/config.js';
 import { bundleToJson, type BundleJson, type ReceiptBundle } from '../client/bundle.js';
 import { ChannelError } from '../client/channel.js';
-import { clientIdOf, encodeSignedCommand } from '../client/envelope.js';
+import { clientIdOf, encodeSignedCommand, governanceCosignature } from '../client/envelope.js';
 import { RootsCollector } from '../client/roots.js';
 import { ClientTransport } from '../client/transport.js';
 import { verifyReceiptBundle } from '../client/verify.js';
@@ -49,6 +50,14 @@ export interface VerifiedReceipt {
   /** Replica that returned the receipt. */
   replica: number;
   seq: number;
+}
+
+export interface SubmitOptions {
+  /**
+   * Descriptor admins' hybrid keys co-signing a governance command (`gov.install`, `gov.swap`,
+   * `gov.rollback`, `gov.grant`, `gov.revoke`): each signs kernel governancePayload(chainId, cmd).
+   */
+  cosigners?: HybridKeyPair[];
 }
 
 export interface ReplicaStatusResult {
@@ -106,8 +115,8 @@ export class Client {
    * with CommandRejectedError (the replicas refuse it), SubmitTimeoutError (no receipt after all
    * attempts; resubmitting is safe) or VerificationError (a replica lied).
    */
-  submit(type: string, fields: Record<string, CanonicalValue>): Promise<VerifiedReceipt> {
-    const run = this.tail.then(() => this.submitNow(type, fields));
+  submit(type: string, fields: Record<string, CanonicalValue>, opts: SubmitOptions = {}): Promise<VerifiedReceipt> {
+    const run = this.tail.then(() => this.submitNow(type, fields, opts));
     this.tail = run.catch(() => {});
     return run;
   }
@@ -160,6 +169,12 @@ export class Client {
     return bundleToJson(r.bundle, receiptForHumans(r.receipt));
   }
 
+  private chainId(): string {
+    const id = (this.cluster.genesis as { chainId?: unknown }).chainId;
+    if (typeof id !== 'string') throw new Error('cluster genesis has no chainId: cannot co-sign a governance command');
+    return id;
+  }
+
   private nextSeq(): number {
     // Clock-seeded (µs): a client restarted without its seq file still moves forward.
     const seq = Math.max(this.lastSeq + 1, Date.now() * 1000);
@@ -173,11 +188,12 @@ export class Client {
     return Array.from({ length: n }, (_, i) => t.channels[(this.preferred + i) % n]);
   }
 
-  private async submitNow(type: string, fields: Record<string, CanonicalValue>): Promise<VerifiedReceipt> {
+  private async submitNow(type: string, fields: Record<string, CanonicalValue>, opts: SubmitOptions): Promise<VerifiedReceipt> {
     if (this.closed) throw new Error('client is closed');
     const t = await this.transport;
     const cmd: KernelCommand = { principal: this.id, seq: this.nextSeq(), type, fields };
-    const envelope = encodeSignedCommand(this.secretKey, cmd, this.publicKey);
+    const cosigs = (opts.cosigners ?? []).map((admin) => governanceCosignature(admin, this.chainId(), cmd));
+    const envelope = encodeSignedCommand(this.secretKey, cmd, this.publicKey, cosigs);
     const { record, replica } = await this.submitWithRetries(t, envelope, cmd.seq);
 
     const collector = await this.collector;
@@ -191,7 +207,9 @@ export class Client {
     const v = verifyReceiptBundle(bundle, this.cluster, t.signatures);
     if (!v.ok) throw new VerificationError(`receipt of seq ${cmd.seq} from replica ${replica} does not verify: ${v.reason}`);
     const r = v.receipt;
-    if (r.principal !== this.id || r.seq !== cmd.seq || !bytesEqual(r.commandDigest, commandDigest(cmd))) {
+    // The kernel digests the command as executed: with the verified co-signers as `signers`.
+    const executed: KernelCommand = cosigs.length === 0 ? cmd : { ...cmd, signers: cosigs.map((c) => hybridKeyId(c.publicKey)).sort() };
+    if (r.principal !== this.id || r.seq !== cmd.seq || !bytesEqual(r.commandDigest, commandDigest(executed))) {
       throw new VerificationError(`replica ${replica} returned a receipt for another command (principal ${r.principal}, seq ${r.seq})`);
     }
     return { receipt: r, bundle, signers: v.signers, replica, seq: cmd.seq };

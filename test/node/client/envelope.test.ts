@@ -3,7 +3,8 @@ import { concatBytes } from '../../../crypto/bytes.js';
 import { ed25519KeyPair, ed25519Sign } from '../../../crypto/ed25519.js';
 import { Tag, hashTagged } from '../../../crypto/hash.js';
 import type { KernelCommand } from '../../../kernel/api.js';
-import { MAX_ENVELOPE_BYTES, clientIdOf, decodeSignedCommand, encodeSignedCommand } from '../../../node/client/envelope.js';
+import { hybridKeyId, hybridKeyPair } from '../../../crypto/hybrid.js';
+import { MAX_ENVELOPE_BYTES, clientIdOf, decodeSignedCommand, encodeSignedCommand, governanceCosignature } from '../../../node/client/envelope.js';
 
 const alice = ed25519KeyPair(new Uint8Array(32).fill(1));
 const mallory = ed25519KeyPair(new Uint8Array(32).fill(2));
@@ -84,7 +85,53 @@ describe('client envelope', () => {
   it('refuses to build an envelope above the size limit', () => {
     assert.throws(() => encodeSignedCommand(alice.secretKey, put(id, 1, 'x'.repeat(MAX_ENVELOPE_BYTES))), /exceeds the limit/);
   });
+
+  describe('co-signed governance envelopes (version 2)', () => {
+    const admin = hybridKeyPair(new Uint8Array(32).fill(21));
+    const admin2 = hybridKeyPair(new Uint8Array(32).fill(22));
+    const chain = { chainId: 'knhk-test' };
+    const grant: KernelCommand = { principal: id, seq: 3, type: 'gov.grant', fields: { principal: 'ab'.repeat(32), commands: ['put'] } };
+
+    it('verifies admin co-signatures and lists the admins as signers', () => {
+      const cos = [governanceCosignature(admin, chain.chainId, grant), governanceCosignature(admin2, chain.chainId, grant)];
+      const bytes = encodeSignedCommand(alice.secretKey, grant, alice.publicKey, cos);
+      assert.equal(bytes[0], 2);
+      const r = decodeSignedCommand(bytes, chain);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.deepEqual(r.kernelCommand.signers, [hybridKeyId(admin.publicKey), hybridKeyId(admin2.publicKey)].sort());
+      assert.deepEqual({ ...r.kernelCommand, signers: undefined }, { ...grant, signers: undefined });
+    });
+
+    it('rejects without the chain id, on another chain, on a non-governance command, or with a repeated admin', () => {
+      const bytes = encodeSignedCommand(alice.secretKey, grant, alice.publicKey, [governanceCosignature(admin, chain.chainId, grant)]);
+      assert.match(reason2(bytes), /without the chain id/);
+      assert.match(reason2(bytes, { chainId: 'other-chain' }), /co-signature 0 does not verify/);
+      const cos = governanceCosignature(admin, chain.chainId, grant);
+      assert.throws(() => governanceCosignature(admin, chain.chainId, put(id, 4)), /not a governance command/);
+      assert.match(reason2(encodeSignedCommand(alice.secretKey, put(id, 4), alice.publicKey, [cos]), chain), /not a governance command/);
+      assert.match(reason2(encodeSignedCommand(alice.secretKey, grant, alice.publicKey, [cos, cos]), chain), /repeats signer/);
+    });
+
+    it('a relay cannot strip or swap co-signatures (the client signature covers them)', () => {
+      const bytes = encodeSignedCommand(alice.secretKey, grant, alice.publicKey, [governanceCosignature(admin, chain.chainId, grant)]);
+      const stripped = bytes.slice(0, bytes.length - 5357);
+      stripped[stripped.length - 1] = 0;
+      assert.match(reason2(stripped, chain), /bad client signature/);
+      const swapped = bytes.slice();
+      swapped[bytes.length - 10] ^= 1;
+      assert.match(reason2(swapped, chain), /bad client signature/);
+      const extra = new Uint8Array(bytes.length + 1);
+      extra.set(bytes);
+      assert.match(reason2(extra, chain), /bad client signature/);
+    });
+  });
 });
+
+function reason2(bytes: Uint8Array, ctx?: { chainId: string }): string {
+  const r = decodeSignedCommand(bytes, ctx);
+  assert.equal(r.ok, false);
+  return (r as { reason: string }).reason;
+}
 
 function signRaw(kp: { publicKey: Uint8Array; secretKey: Uint8Array }, body: Uint8Array): Uint8Array {
   const sig = ed25519Sign(kp.secretKey, hashTagged(Tag.clientCommand, Uint8Array.of(1), kp.publicKey, body));

@@ -13,7 +13,7 @@ import { merkleProof, merkleRoot } from '../../../crypto/merkle.js';
 import { applyBatch, commandDigest, createKernel, encodeReceipt, receiptHash, type Genesis, type KernelCommand, type KernelState, type Receipt } from '../../../kernel/api.js';
 import { decodeSignedCommand } from '../../../node/client/envelope.js';
 import { mountClientService, type ClientServiceHandle } from '../../../node/client/service.js';
-import type { ClusterFile } from '../../../node/cluster/config.js';
+import { DEFAULT_CONSENSUS, type ClusterFile } from '../../../node/cluster/config.js';
 import { createHost } from '../../../node/net/host.js';
 import { newLibp2pKey, peerIdOf } from '../../../node/net/identity.js';
 import { executionRootsMessage } from '../../../node/replica/execution-roots.js';
@@ -31,8 +31,10 @@ export class FakeLedger {
   readonly blocks: Block[] = [];
   /** With a genesis, commands run through the real kernel; without, a stub register makes the receipts. */
   private kernel: KernelState | null;
+  readonly chainId: string | undefined;
   constructor(genesis?: Genesis) {
     this.kernel = genesis ? createKernel(genesis) : null;
+    this.chainId = genesis?.chainId;
   }
   readonly byCommand = new Map<string, number>(); // "client/seq" -> height
   readonly state = new Map<string, CanonicalValue>();
@@ -43,7 +45,7 @@ export class FakeLedger {
   execute(cmd: ClientCommand): void {
     const key = `${cmd.client}/${cmd.seq}`;
     if (this.byCommand.has(key)) return; // deduplicated: a replay never executes twice
-    const d = decodeSignedCommand(cmd.bytes);
+    const d = decodeSignedCommand(cmd.bytes, this.chainId === undefined ? undefined : { chainId: this.chainId });
     if (!d.ok) throw new Error(`fake ledger got an unverified command: ${d.reason}`);
     const k = d.kernelCommand;
     this.executions++;
@@ -194,7 +196,7 @@ export async function startFakeCluster(n = 4, genesis?: Genesis): Promise<FakeCl
     const pk = await newLibp2pKey();
     const host = await createHost({ privateKey: pk, listen: ['/ip4/127.0.0.1/tcp/0'] });
     const svc = new FakeServices(i, ledger, validatorKey(i), n);
-    handles.push(await mountClientService(host, svc));
+    handles.push(await mountClientService(host, svc, { chainId: genesis?.chainId }));
     hosts.push(host);
     services.push(svc);
     const addr = host.getMultiaddrs()[0].toString().replace(/\/p2p\/.*$/, '');
@@ -214,7 +216,7 @@ export async function startFakeCluster(n = 4, genesis?: Genesis): Promise<FakeCl
     f: Math.floor((n - 1) / 3),
     validators,
     genesis: (genesis ?? {}) as unknown as Record<string, unknown>,
-    consensus: { batchMax: 100, viewTimeoutMs: 1000, viewTimeoutMaxMs: 10_000, proposeDelayMs: 1, snapshotEvery: 100 },
+    consensus: { ...DEFAULT_CONSENSUS },
   };
   return {
     cluster,

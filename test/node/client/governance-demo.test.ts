@@ -5,11 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ed25519KeyPair } from '../../../crypto/ed25519.js';
+import { readHybridKeyPair } from '../../../crypto/keyfile.js';
 import type { Genesis } from '../../../kernel/api.js';
 import { bundleFromJson } from '../../../node/client/bundle.js';
 import { runGovernanceDemo } from '../../../node/client/governance-demo.js';
 import { verifyReceiptBundle } from '../../../node/client/verify.js';
 import { loadCluster } from '../../../node/cluster/config.js';
+import { Client } from '../../../node/sdk/index.js';
 import { generateTestnet } from '../../../node/cluster/testnet.js';
 import { startFakeCluster } from './fake-cluster.js';
 
@@ -43,6 +46,40 @@ describe('governance demo (in-process kernel)', function () {
         }
         assert.match(out.join(''), /Offline re-verification .* VALID/);
       } finally {
+        await fc.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('governance commands through the SDK (admin co-signatures)', function () {
+  this.timeout(60_000);
+  it('a co-signed gov.grant lets a new client act; without the admin it is denied', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knhk-gov-'));
+    try {
+      const t = await generateTestnet({ nodes: 4, dir, clients: 2, descriptor: 'kv' });
+      const genesis = loadCluster(t.clusterFile).genesis as unknown as Genesis;
+      const admin = readHybridKeyPair(join(dir, 'admin', 'admin.public.json'), t.adminKeyFile);
+      const fc = await startFakeCluster(4, genesis);
+      const operator = new Client({ cluster: fc.cluster, key: join(dir, 'clients', 'client-0.key.json') });
+      const newcomerKey = ed25519KeyPair(new Uint8Array(32).fill(99));
+      const newcomer = new Client({ cluster: fc.cluster, key: newcomerKey });
+      try {
+        const before = await newcomer.submit('put', { key: 'a', value: '1' });
+        assert.equal(before.receipt.decision, 'DENY');
+        const grant = { principal: newcomer.id, commands: ['put', 'get'] };
+        const unsigned = await operator.submit('gov.grant', grant);
+        assert.equal(unsigned.receipt.result, 'denied');
+        assert.match(unsigned.receipt.reason ?? '', /admin signatures/);
+        const signed = await operator.submit('gov.grant', grant, { cosigners: [admin] });
+        assert.equal(signed.receipt.result, 'ok', signed.receipt.reason ?? '');
+        const after = await newcomer.submit('put', { key: 'a', value: '1' });
+        assert.equal(after.receipt.decision, 'ALLOW');
+      } finally {
+        await operator.close();
+        await newcomer.close();
         await fc.stop();
       }
     } finally {
