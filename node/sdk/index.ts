@@ -13,3 +13,6 @@ export { loadCluster } from '../cluster/config.js';
 export type { ClusterFile } from '../cluster/config.js';
 export type { Receipt, Decision, Risk, ReceiptResult } from '../../kernel/api.js';
 export type { ReceiptRecord, ReplicaStatus } from '../replica/services.js';
+// Key files (crypto/keyfile.ts format, as `knhk testnet` and `knhk keygen` write them).
+export { readEd25519KeyFile, readHybridKeyPair, writeEd25519KeyFile, KeyFileError } from '../../crypto/keyfile.js';
+export { ed25519KeyPair } from '../../crypto/ed25519.js';
