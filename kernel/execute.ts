@@ -49,7 +49,9 @@ function spent(budget: number, env: Env): number {
 function perform(x: ExecContext, command: CompiledCommand, env: Env): CanonicalValue {
   command.effects(env);
   if (command.builtin !== null) return runWorkflowCommand(x.active, env, command.builtin);
-  return command.output === null ? null : command.output(env);
+  const out = command.output === null ? null : command.output(env);
+  // Bytes read from state go out in a receipt the driver owns: hand out a copy, never the state's array.
+  return out instanceof Uint8Array ? out.slice() : out;
 }
 
 function executeDescriptorCommand(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets, requestId: string): Outcome {

@@ -2,7 +2,7 @@
 // Every problem is reported with the path where it sits; nothing is half-compiled: either a
 // CompiledDescriptor or a DescriptorCompileError listing every error found.
 import { toHex } from '../../crypto/bytes.js';
-import { canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
+import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
 import { Tag, hashTagged } from '../../crypto/hash.js';
 import { compileWorkflows, type CompiledWorkflow } from '../workflow/api.js';
 import { KERNEL_LIMITS } from '../limits.js';
@@ -42,15 +42,20 @@ const CACHE_MAX = 64;
 /** Compiles a descriptor document (parsed JSON or canonical value). Throws DescriptorCompileError. */
 export function compileDescriptor(source: unknown): CompiledDescriptor {
   let hash: Uint8Array;
+  let own: CanonicalValue;
   try {
-    hash = descriptorHash(source as CanonicalValue);
+    // A private copy: the caller may mutate its object later; the compiled descriptor (and the
+    // state that stores its source) must not change with it.
+    const bytes = canonicalEncode(source as CanonicalValue);
+    hash = hashTagged(Tag.descriptor, bytes);
+    own = canonicalDecode(bytes);
   } catch (e) {
     throw new DescriptorCompileError([{ path: '', message: `descriptor is not canonical data (integers only, no floats): ${(e as Error).message}` }]);
   }
   const hashHex = toHex(hash);
   const hit = cache.get(hashHex);
   if (hit !== undefined) return hit;
-  const compiled = compileFresh(source, hash, hashHex);
+  const compiled = compileFresh(own, hash, hashHex);
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(hashHex, compiled);
   return compiled;

@@ -136,7 +136,8 @@ function compileWrite(op: 'set' | 'delete' | 'incr', src: Record<string, unknown
       charge(env, FUEL_PRICE.write);
       const value = fv(env);
       if (!valueHasType(value, t)) throw new KernelFailure(`${path}: state "${name}" holds ${t}, not ${describe(value)}`);
-      env.tx.set(keyOf(env), value);
+      // Bytes are mutable: state keeps its own copy, not the caller's array.
+      env.tx.set(keyOf(env), value instanceof Uint8Array ? value.slice() : value);
     };
   }
   if (decl.valueType !== 'int') fail(scope, `${path}.incr`, `state "${name}" holds ${decl.valueType}: incr needs an int`);

@@ -6,7 +6,7 @@
 // Expiry index: one bucket per expiry height (`a:exp/<h>`, ids) plus the sorted list of heights
 // that have a bucket. New requests are added to buckets once per batch (flushExpiries), not per
 // command, so opening a request costs O(1) writes however many are pending.
-import type { CanonicalValue } from '../../crypto/canonical.js';
+import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
 import { KernelFailure, type CompiledRule, type Env } from '../descriptor/compiled.js';
 import { KERNEL_LIMITS } from '../limits.js';
 import { K } from '../state/keys.js';
@@ -42,7 +42,8 @@ export function openRequest(env: Env, rule: CompiledRule, requestId: string): { 
     principal: env.cmd.principal,
     seq: env.cmd.seq,
     type: env.cmd.type,
-    fields: env.fields,
+    // A copy: the request outlives the command object the driver handed in.
+    fields: canonicalDecode(canonicalEncode(env.fields)) as Record<string, CanonicalValue>,
     ruleId: rule.id,
     risk: rule.risk,
     role: spec.role,

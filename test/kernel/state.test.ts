@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { applyBatch, forkState, restoreState, snapshotState, StaleStateError, stateRoot } from '../../kernel/api.js';
+import { applyBatch, createKernel, forkState, restoreState, snapshotState, StaleStateError, stateRoot } from '../../kernel/api.js';
 import { SnapshotError } from '../../kernel/state/snapshot.js';
 import { bucketOf, Store } from '../../kernel/state/store.js';
 import { Chain, Client, kvKernel } from './helpers.js';
@@ -91,5 +91,34 @@ describe('kernel state under a crowded bucket', () => {
     a.delete(keys[700]);
     b.delete(keys[700]);
     assert.deepEqual(a.root(), b.root());
+  });
+});
+
+describe('kernel state is isolated from caller objects', () => {
+  it('mutating a command, the genesis descriptor or a receipt output afterwards changes nothing', () => {
+    const descriptor = {
+      knhk: 'descriptor/v1', name: 'blob', version: 1,
+      state: { blobs: { type: 'map', value: 'bytes' } },
+      commands: {
+        put: { fields: { key: 'string', data: 'bytes' }, effects: [{ set: 'blobs', key: { field: 'key' }, value: { field: 'data' } }] },
+        get: { fields: { key: 'string' }, output: { state: 'blobs', key: { field: 'key' } } },
+      },
+      rules: [{ id: 'all', when: true, decision: 'ALLOW' }],
+    } as Record<string, any>;
+    const genesis = { chainId: 'iso', admins: ['a'], adminThreshold: 1, descriptor, principals: { p: { commands: ['put', 'get'] } } };
+    const data = new Uint8Array([1, 2, 3]);
+    const chain = new Chain(createKernel(genesis));
+    chain.apply([{ principal: 'p', seq: 1, type: 'put', fields: { key: 'k', data } }]);
+    const root = stateRoot(chain.state);
+    data[0] = 99;
+    descriptor.rules[0].decision = 'DENY';
+    assert.deepEqual(stateRoot(chain.state), root);
+    const r = chain.apply([{ principal: 'p', seq: 2, type: 'get', fields: { key: 'k' } }]);
+    assert.deepEqual(r.receipts[0].output, new Uint8Array([1, 2, 3]));
+    (r.receipts[0].output as Uint8Array)[1] = 77;
+    const again = chain.apply([{ principal: 'p', seq: 3, type: 'get', fields: { key: 'k' } }]);
+    assert.deepEqual(again.receipts[0].output, new Uint8Array([1, 2, 3]));
+    // The snapshot encodes the stored values now; had they been mutated, its root would differ from the cached one.
+    assert.deepEqual(stateRoot(restoreState(snapshotState(chain.state))), stateRoot(chain.state));
   });
 });
