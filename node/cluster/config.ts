@@ -50,6 +50,8 @@ export interface ConsensusParams {
   proposeDelayMs: number;
   /** A kernel snapshot is stored every this many executed heights. */
   snapshotEvery: number;
+  /** Committed blocks each replica keeps in memory for peers' in-consensus sync; older gaps use catch-up. */
+  retainCommittedBlocks: number;
 }
 
 export interface ClusterFile {
@@ -85,6 +87,7 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   viewTimeoutMaxMs: 30_000,
   proposeDelayMs: 2,
   snapshotEvery: 100,
+  retainCommittedBlocks: 256,
 };
 
 type Json = Record<string, unknown>;
@@ -157,6 +160,7 @@ export function validateCluster(raw: unknown, where = 'cluster.json'): ClusterFi
     viewTimeoutMaxMs: int(c.viewTimeoutMaxMs ?? DEFAULT_CONSENSUS.viewTimeoutMaxMs, `${where}.consensus.viewTimeoutMaxMs`, 10, 3_600_000),
     proposeDelayMs: int(c.proposeDelayMs ?? DEFAULT_CONSENSUS.proposeDelayMs, `${where}.consensus.proposeDelayMs`, 0, 10_000),
     snapshotEvery: int(c.snapshotEvery ?? DEFAULT_CONSENSUS.snapshotEvery, `${where}.consensus.snapshotEvery`, 1, 1_000_000),
+    retainCommittedBlocks: int(c.retainCommittedBlocks ?? DEFAULT_CONSENSUS.retainCommittedBlocks, `${where}.consensus.retainCommittedBlocks`, 2, 1_000_000),
   };
   return { version: 1, f, validators, genesis, consensus };
 }

@@ -68,3 +68,18 @@ export async function readFrames(stream: Stream, onFrame: (frame: Uint8Array) =>
     return { kind: 'error', reason: 'stream', message: err.message };
   }
 }
+
+/**
+ * Reads the first frame of `stream` (request/response protocols) without waiting for the stream to
+ * end; resolves null if the stream ends first or the frame is bad. The stream stays writable.
+ */
+export async function readFirstFrame(stream: Stream, maxFrameBytes = MAX_FRAME_BYTES): Promise<Uint8Array | null> {
+  try {
+    for await (const frame of decode(stream as AsyncIterable<Uint8Array | Uint8ArrayList>, { maxDataLength: maxFrameBytes })) {
+      return frame.subarray();
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

@@ -17,7 +17,7 @@ import { restoreState, stateRoot } from '../../kernel/api.js';
 import type { ClusterFile } from '../cluster/config.js';
 import type { Logger } from '../log/logger.js';
 import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
-import { encodeFrames, readFrames } from '../net/framing.js';
+import { encodeFrames, readFirstFrame } from '../net/framing.js';
 import type { ValidatorAddress } from '../net/validator-network.js';
 import { decodeSyncFrame, encodeSyncFrame, type CommittedBlock, type SyncFrame, type SyncLimits } from '../proto/sync-codec.js';
 import { verifyFetchedChain } from './chain-verify.js';
@@ -95,18 +95,8 @@ export class CatchUp {
       const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
       stream = await this.o.host.dialProtocol(multiaddr(`${v.multiaddrs[0]}/p2p/${v.peerId}`), SYNC_PROTOCOL, { signal });
       stream.send(encodeFrames([encodeSyncFrame(req)]));
-      let reply: Uint8Array | null = null;
-      const s = stream;
-      const done = readFrames(
-        s,
-        (f) => {
-          if (reply === null) reply = f;
-          void s.close().catch(() => undefined);
-        },
-        MAX_SNAPSHOT_BYTES + 1024 * 1024,
-      );
-      const timeout = new Promise<'timeout'>((r) => signal.addEventListener('abort', () => r('timeout')));
-      if ((await Promise.race([done, timeout])) === 'timeout') return null;
+      const timeout = new Promise<null>((r) => signal.addEventListener('abort', () => r(null)));
+      const reply = await Promise.race([readFirstFrame(stream, MAX_SNAPSHOT_BYTES + 1024 * 1024), timeout]);
       if (reply === null) return null;
       const d = decodeSyncFrame(reply, this.o.limits);
       if (!d.ok) {
@@ -153,6 +143,7 @@ export class CatchUp {
     this.running = true;
     try {
       const peers = known ?? (await this.peerStatuses());
+      this.o.log.debug({ tip: this.o.node.executedTip, peers: peers.map((p) => [p.id, p.committedHeight]) }, 'catch-up: peer heights');
       for (const peer of peers) {
         if (peer.committedHeight <= this.o.node.executedTip) break;
         const gap = peer.committedHeight - this.o.node.executedTip;
@@ -259,16 +250,11 @@ export class CatchUp {
       stream.abort(new Error('not a validator'));
       return;
     }
-    let request: Uint8Array | null = null;
-    const end = await readFrames(
-      stream,
-      (f) => {
-        if (request === null) request = f;
-      },
-      64 * 1024,
-    ).catch(() => ({ kind: 'error' as const, reason: 'stream' as const, message: 'read failed' }));
-    void end;
-    if (request === null) return;
+    const request = await readFirstFrame(stream, 64 * 1024);
+    if (request === null) {
+      stream.abort(new Error('no request'));
+      return;
+    }
     const d = decodeSyncFrame(request, this.o.limits);
     let reply: SyncFrame;
     if (!d.ok) {

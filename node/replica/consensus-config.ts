@@ -25,6 +25,7 @@ export function consensusConfig(cluster: ClusterFile, self: number): ConsensusCo
     baseTimeoutMs: cluster.consensus.viewTimeoutMs,
     maxTimeoutMs: cluster.consensus.viewTimeoutMaxMs,
     maxSyncBlocks: MAX_SYNC_BLOCKS,
+    retainCommittedBlocks: cluster.consensus.retainCommittedBlocks,
     // The driver hands every admitted client command to every replica (ReplicaNode.submit), so
     // whichever replica leads next already holds it: forwarding only to the current leader stalls
     // an idle chain until a view timeout (the current leader has already proposed in its view).
