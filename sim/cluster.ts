@@ -254,11 +254,17 @@ export class Cluster {
       if (r.result === 'failed' && r.ruleId === 'kernel.replay') continue;
       const client = this.clientByPrincipal.get(r.principal);
       if (client === undefined) continue;
-      let result = this.workload.resultOf(r.type === 'put' ? 'put' : 'get', r);
-      if (!host.honest && this.plan.byzantine.find((b) => b.node === host.id)?.behaviours.includes('garbage')) result = 'byzantine-lie';
-      for (const delay of this.network.route(host.id, this.options.nodes + client, this.nowMs)) {
-        this.queue.push(this.nowMs + delay, { k: 'reply', client, replica: host.id, seq: r.seq, result });
-      }
+      const result = this.workload.resultOf(r.type === 'put' ? 'put' : 'get', r);
+      rememberAnswer(host, `${r.principal}#${r.seq}`, result);
+      this.reply(host, client, r.seq, result);
+    }
+  }
+
+  private reply(host: ReplicaHost, client: number, seq: number, honestResult: RegisterValue): void {
+    const lies = !host.honest && this.plan.byzantine.find((b) => b.node === host.id)?.behaviours.includes('garbage');
+    const result = lies ? 'byzantine-lie' : honestResult;
+    for (const delay of this.network.route(host.id, this.options.nodes + client, this.nowMs)) {
+      this.queue.push(this.nowMs + delay, { k: 'reply', client, replica: host.id, seq, result });
     }
   }
 
@@ -335,6 +341,13 @@ export class Cluster {
           this.env.dropped(host, 'badClientEnvelope');
           return;
         }
+        // A retry of a command this replica already executed is answered from its receipt index
+        // (node/'s client service does the same); consensus would only drop it as committed.
+        const answered = host.durable.answers.get(`${e.command.client}#${e.command.seq}`);
+        if (answered !== undefined) {
+          this.reply(host, e.client, e.command.seq, answered);
+          return;
+        }
         host.handle({ type: 'clientCommand', command: e.command }, this.nowMs);
         return;
       }
@@ -403,6 +416,15 @@ export class Cluster {
       }
     }
   }
+}
+
+/** Answers kept per replica: enough for every client's recent retries, bounded so long runs stay small. */
+const maxAnswersKept = 100_000;
+
+function rememberAnswer(host: ReplicaHost, key: string, result: RegisterValue): void {
+  const answers = host.durable.answers;
+  answers.set(key, result);
+  if (answers.size > maxAnswersKept) answers.delete(answers.keys().next().value as string);
 }
 
 /** What a restarted replica reads back from its durable store. */

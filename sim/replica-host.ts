@@ -12,6 +12,7 @@ import { toHex } from '../crypto/bytes.js';
 import type { Core } from './byzantine/core.js';
 import type { OpenedCommand } from './envelope.js';
 import type { CommitRecord } from './checkers.js';
+import type { RegisterValue } from './history.js';
 
 /** persist: persist-before-send broken; crash: the core threw or committed out of order; conflict: a core saw a conflicting commit. */
 export type FindingKind = 'persist' | 'crash' | 'conflict';
@@ -22,6 +23,8 @@ export interface DurableStore {
   executed: ExecutedRoots | undefined;
   kernel: KernelState;
   receiptChainHead: Uint8Array;
+  /** The receipt index: `${client}#${seq}` -> the result its client was sent (written with the block). */
+  answers: Map<string, RegisterValue>;
 }
 
 /** How the host reaches the rest of the simulated world. */
@@ -77,7 +80,7 @@ export class ReplicaHost {
   }
 
   static freshStore(kernel: KernelState): DurableStore {
-    return { safety: null, committed: null, executed: undefined, kernel, receiptChainHead: CHAIN_START };
+    return { safety: null, committed: null, executed: undefined, kernel, receiptChainHead: CHAIN_START, answers: new Map() };
   }
 
   /** Steps the core with `input` and carries out the effects, feeding `executed` back until quiet. */
