@@ -45,7 +45,9 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   sweepExpired(store, height);
   const x: ExecContext = { store, active, height, chainId: store.get(K.chainId) as string, opened: [] };
 
-  let head = store.get(K.head) as Uint8Array;
+  // Receipts go to the driver, which owns them: no byte array in a receipt aliases state, the
+  // compiled descriptor or a shared constant (hence the copies below).
+  let head: Uint8Array = (store.get(K.head) as Uint8Array).slice();
   let index = store.get(K.receiptCount) as number;
   const receipts: Receipt[] = new Array(batch.length);
   const receiptBytes: Uint8Array[] = new Array(batch.length);
@@ -76,15 +78,15 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
       principal: ok ? cmd.principal : '',
       seq: ok ? cmd.seq : 0,
       type: ok ? cmd.type : '',
-      commandDigest: digest,
-      descriptorHash: active.hash,
+      commandDigest: digest === NO_COMMAND ? NO_COMMAND.slice() : digest,
+      descriptorHash: active.hash.slice(),
       descriptorVersion: active.version,
       decision: outcome.decision,
       risk: outcome.risk,
       ruleId: outcome.ruleId,
       result: outcome.result,
       reason: outcome.reason,
-      effectsDigest: outcome.writes.length === 0 ? NO_EFFECTS : hashTagged(Tag.effects, canonicalEncode(outcome.writes as CanonicalValue)),
+      effectsDigest: outcome.writes.length === 0 ? NO_EFFECTS.slice() : hashTagged(Tag.effects, canonicalEncode(outcome.writes as CanonicalValue)),
       fuelUsed: outcome.fuelUsed,
       output: outcome.output,
       prevReceiptHash: head,

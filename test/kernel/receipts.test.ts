@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { bytesEqual } from '../../crypto/bytes.js';
 import { merkleProof } from '../../crypto/merkle.js';
-import { applyBatch, commandDigest, decodeReceipt, encodeReceipt, receiptHash, verifyReceipt, type KernelCommand } from '../../kernel/api.js';
+import { applyBatch, commandDigest, decodeReceipt, encodeReceipt, receiptHash, stateRoot, verifyReceipt, type KernelCommand } from '../../kernel/api.js';
 import { Chain, Client, kvKernel } from './helpers.js';
 
 describe('receipts', () => {
@@ -83,5 +83,20 @@ describe('receipts for oversized commands', () => {
     assert.equal(r.receipts[0].result, 'failed');
     assert.match(r.receipts[0].reason ?? '', /exceeds 524288/);
     assert.equal(r.receipts[1].result, 'ok', 'seq 1 was not used up by the rejected command');
+  });
+});
+
+describe('receipts are the caller’s to keep', () => {
+  it('scribbling over every byte array of a receipt changes neither state nor later receipts', () => {
+    const c = new Client();
+    const chain = new Chain(kvKernel());
+    const first = chain.apply([c.cmd('alice', 'get', { key: 'a' }), c.cmd('alice', 'put', { key: 'a', value: '1' })]);
+    const root = stateRoot(chain.state);
+    for (const r of first.receipts) for (const b of [r.commandDigest, r.descriptorHash, r.effectsDigest, r.prevReceiptHash]) b.fill(0xee);
+    assert.deepEqual(stateRoot(chain.state), root);
+    const next = chain.apply([c.cmd('alice', 'get', { key: 'b' })]);
+    assert.ok(bytesEqual(next.receipts[0].prevReceiptHash, receiptHash(first.receiptBytes[1])));
+    assert.ok(!next.receipts[0].descriptorHash.every((x) => x === 0xee));
+    assert.ok(!next.receipts[0].effectsDigest.every((x) => x === 0xee));
   });
 });
