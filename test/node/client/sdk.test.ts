@@ -156,6 +156,31 @@ describe('sdk Client (fake cluster)', function () {
     }
   });
 
+  it('persists the last sequence number in seqFile and moves past it after a restart', async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'knhk-seq-'));
+    const seqFile = join(dir, 'seq');
+    // A seq far in the future (a clock that went backwards since): the client must still move past it.
+    const future = (Date.now() + 3_600_000) * 1000;
+    writeFileSync(seqFile, `${future}\n`);
+    try {
+      const c = new Client({ cluster: fc.cluster, key, seqFile });
+      try {
+        const r = await c.submit('put', { key: 's', value: '1' });
+        assert.equal(r.seq, future + 1);
+        assert.equal(Number(readFileSync(seqFile, 'utf8')), future + 1);
+      } finally {
+        await c.close();
+      }
+      writeFileSync(seqFile, 'garbage');
+      assert.throws(() => new Client({ cluster: fc.cluster, key, seqFile }), /does not hold a sequence number/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('many clients share one transport', async () => {
     const t = await ClientTransport.create(fc.cluster);
     const clients = Array.from({ length: 8 }, (_, i) => new Client({ cluster: fc.cluster, key: ed25519KeyPair(new Uint8Array(32).fill(40 + i)), transport: t }));
