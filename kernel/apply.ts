@@ -100,7 +100,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   flushExpiries(store, x.opened);
   store.set(K.head, head);
   store.set(K.receiptCount, index);
-  const stateRoot = store.root();
+  const stateRoot = store.root().slice();
   return { state: wrap(store, active), receipts, receiptBytes, receiptsRoot: merkleRoot(receiptBytes), stateRoot };
 }
 

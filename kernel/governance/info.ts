@@ -1,5 +1,6 @@
 // Read-only view of descriptor governance for status displays.
 import { toHex } from '../../crypto/bytes.js';
+import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
 import { storeOf } from '../state/handle.js';
 import { K } from '../state/keys.js';
 import type { KernelState } from '../types.js';
@@ -16,6 +17,10 @@ export interface DescriptorInfo {
   receipts: number;
 }
 
+function copy(v: CanonicalValue): CanonicalValue {
+  return canonicalDecode(canonicalEncode(v));
+}
+
 export function activeDescriptorInfo(state: KernelState): DescriptorInfo {
   const { store, active } = storeOf(state);
   return {
@@ -23,8 +28,9 @@ export function activeDescriptorInfo(state: KernelState): DescriptorInfo {
     version: active.version,
     hash: toHex(active.hash),
     latestVersion: store.get(K.latestVersion) as number,
-    pendingSwap: (store.get(K.pendingSwap) ?? null) as unknown as PendingSwap | null,
-    history: (store.get(K.history) ?? []) as unknown as DescriptorInfo['history'],
+    // Copies: the caller may keep and change what it gets; state values must stay as they are.
+    pendingSwap: copy(store.get(K.pendingSwap) ?? null) as unknown as PendingSwap | null,
+    history: copy(store.get(K.history) ?? []) as unknown as DescriptorInfo['history'],
     height: store.get(K.height) as number,
     receipts: store.get(K.receiptCount) as number,
   };

@@ -58,8 +58,9 @@ export function activeFromStore(store: Store): CompiledDescriptor {
   return compileDescriptor((entry as Record<string, CanonicalValue>).source);
 }
 
+/** The state root (a copy: the store keeps its cached root to itself). */
 export function stateRoot(state: KernelState): Uint8Array {
-  return storeOf(state).store.root();
+  return storeOf(state).store.root().slice();
 }
 
 export function forkState(state: KernelState): KernelState {
