@@ -23,6 +23,20 @@ function peerOf(s: ReplicaState, voters: ReplicaId[]): ReplicaId {
   return (s.cfg.self + 1) % s.cfg.n;
 }
 
+/** How far a proposal's executed roots normally trail the receiver's committed tip (2-chain pipeline). */
+export const PIPELINE_LAG = 2;
+
+/**
+ * The parent's proposer had executed far less than we have committed: it missed the QC that
+ * committed those blocks, and may hold their commands as "in flight". Only a longer chain (a new
+ * direct 2-chain) lets it commit them, so extend it even without commands of our own. Without this
+ * an idle leader left lagging replicas stuck forever (sim seed 4).
+ */
+function proposerLagged(s: ReplicaState, parent: Block): boolean {
+  if (parent.height === 0) return false;
+  return (parent.executed?.height ?? 0) + PIPELINE_LAG < s.tree.committedTip.height;
+}
+
 export function tryPropose(s: ReplicaState, out: Out): void {
   const view = s.pm.view;
   if (s.cfg.leaderOf(view) !== s.cfg.self || s.proposedView >= view) return;
@@ -45,7 +59,8 @@ export function tryPropose(s: ReplicaState, out: Out): void {
   }
   if (path.kind === 'conflict') return; // highQc forks off our committed chain: > f faulty; reported on commit
   const commands = s.mempool.take(s.cfg.maxBatchCommands, s.cfg.maxBatchBytes, inFlightKeys(path.blocks));
-  const worthProposing = commands.length > 0 || path.blocks.some((b) => b.commands.length > 0) || s.lastCommittingQcView >= highQc.view;
+  const worthProposing =
+    commands.length > 0 || path.blocks.some((b) => b.commands.length > 0) || s.lastCommittingQcView >= highQc.view || proposerLagged(s, parent);
   if (!worthProposing) return;
   const block = makeBlock({ view, justify: highQc, proposer: s.cfg.self, commands, executed: s.executed });
   s.proposedView = view;
