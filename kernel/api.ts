@@ -44,4 +44,6 @@ export { governancePayload, GOVERNANCE_SIGNING_TAG } from './governance/payload.
 /** verifiedGovernanceSigners(chainId, cmd, [{ publicKey, signature }]): string[] — for drivers, to fill cmd.signers. */
 export { verifiedGovernanceSigners, type AdminSignature } from './governance/signers.js';
 /** activeDescriptorInfo(state): { version, hash, pendingSwap } for status displays. */
-export { activeDescriptorInfo } from './governance/info.js';
+export { activeDescriptorInfo, type DescriptorInfo } from './governance/info.js';
+/** Limits on command sizes, fields, signers, fuel (failed receipts name the limit). */
+export { KERNEL_LIMITS, FUEL_PRICE } from './limits.js';
