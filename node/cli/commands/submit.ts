@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CanonicalValue } from '../../../crypto/canonical.js';
-import { KeyFileError } from '../../../crypto/keyfile.js';
+import { hybridPublicKeyOf, type HybridKeyPair } from '../../../crypto/hybrid.js';
+import { KeyFileError, readHybridSecretKey } from '../../../crypto/keyfile.js';
 import { CliError, UsageError, intOption, printJson, type CommandModule } from '../command.js';
 import { Client, receiptForHumans, type VerifiedReceipt } from '../../sdk/client.js';
 import { CommandRejectedError, SubmitTimeoutError, VerificationError } from '../../sdk/errors.js';
@@ -52,23 +53,29 @@ export const submitCommand: CommandModule = (program: Command, io) => {
     .argument('<command-json>', 'e.g. \'{"type":"put","fields":{"key":"a","value":"1"}}\'')
     .requiredOption('--cluster <file>', 'cluster.json')
     .requiredOption('--key <file>', 'client Ed25519 key file (testnet writes them under DIR/clients/)')
+    .option('--cosign <secret-key-file>', 'descriptor admin hybrid secret key co-signing a gov.* command (repeat for more admins)', (f: string, all: string[]) => [...all, f], [] as string[])
     .option('--out <file>', 'write the receipt bundle (for `knhk verify`) to this file')
     .option('--replica <id>', 'replica to submit to first', intOption('replica', 0, 1000))
     .option('--timeout <ms>', 'wait per attempt', intOption('timeout', 1, 600_000), 10_000)
     .option('--json', 'print one JSON object')
-    .action(async (text: string, opts: { cluster: string; key: string; out?: string; replica?: number; timeout: number; json?: boolean }) => {
+    .action(async (text: string, opts: { cluster: string; key: string; cosign?: string[]; out?: string; replica?: number; timeout: number; json?: boolean }) => {
       const cmd = parseCommandJson(text);
       const cluster = loadClusterOrUsage(opts.cluster);
       if (opts.replica !== undefined && opts.replica >= cluster.validators.length) throw new UsageError(`--replica must be below ${cluster.validators.length}`);
       let client: Client;
+      let cosigners: HybridKeyPair[];
       try {
+        cosigners = (opts.cosign ?? []).map((f) => {
+          const secretKey = readHybridSecretKey(f);
+          return { publicKey: hybridPublicKeyOf(secretKey), secretKey };
+        });
         client = new Client({ cluster, key: opts.key, timeoutMs: opts.timeout, ...(opts.replica !== undefined ? { replica: opts.replica } : {}) });
       } catch (e) {
         if (e instanceof KeyFileError) throw new UsageError(e.message);
         throw e;
       }
       try {
-        const r = await client.submit(cmd.type, cmd.fields);
+        const r = await client.submit(cmd.type, cmd.fields, { cosigners });
         const bundle = Client.bundleJson(r);
         if (opts.out !== undefined) writeFileSync(opts.out, JSON.stringify(bundle, null, 2) + '\n');
         if (opts.json) printJson(io, { ok: true, client: client.id, seq: r.seq, replica: r.replica, signers: r.signers, receipt: receiptForHumans(r.receipt), bundle });

@@ -2,7 +2,7 @@
 // governance descriptor and a testnet's genesis: each decision is the one the descriptor implies,
 // and every saved receipt verifies offline.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519KeyPair } from '../../../crypto/ed25519.js';
@@ -13,6 +13,7 @@ import { runGovernanceDemo } from '../../../node/client/governance-demo.js';
 import { verifyReceiptBundle } from '../../../node/client/verify.js';
 import { loadCluster } from '../../../node/cluster/config.js';
 import { Client } from '../../../node/sdk/index.js';
+import { main } from '../../../node/cli/main.js';
 import { generateTestnet } from '../../../node/cluster/testnet.js';
 import { startFakeCluster } from './fake-cluster.js';
 
@@ -77,6 +78,19 @@ describe('governance commands through the SDK (admin co-signatures)', function (
         assert.equal(signed.receipt.result, 'ok', signed.receipt.reason ?? '');
         const after = await newcomer.submit('put', { key: 'a', value: '1' });
         assert.equal(after.receipt.decision, 'ALLOW');
+
+        // The same through the CLI: `knhk submit --cosign ADMIN_SECRET '{"type":"gov.revoke",...}'`.
+        const clusterFile = join(dir, 'fake-cluster.json');
+        writeFileSync(clusterFile, JSON.stringify(fc.cluster));
+        const out: string[] = [];
+        const err: string[] = [];
+        const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
+        const revoke = JSON.stringify({ type: 'gov.revoke', fields: { principal: newcomer.id } });
+        const code = await main(['submit', '--cluster', clusterFile, '--key', join(dir, 'clients', 'client-1.key.json'), '--cosign', t.adminKeyFile, revoke], io);
+        assert.equal(code, 0, err.join(''));
+        assert.match(out.join(''), /^ALLOW gov\.revoke \(ok/);
+        const revoked = await newcomer.submit('put', { key: 'a', value: '2' });
+        assert.equal(revoked.receipt.decision, 'DENY');
       } finally {
         await operator.close();
         await newcomer.close();
