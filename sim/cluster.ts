@@ -19,6 +19,7 @@ import { SimClient, type Workload } from './clients.js';
 import { History, type RegisterValue } from './history.js';
 import { SafetyChecker, type CommitRecord } from './checkers.js';
 import { Trace } from './trace.js';
+import { Wire } from './wire.js';
 import { describeMessage, messageType } from './describe.js';
 import { protocolF, type SimOptions } from './options.js';
 
@@ -26,7 +27,8 @@ import { protocolF, type SimOptions } from './options.js';
 const SIM_ADMIN = toHex(hashTagged('knhk/sim/admin', new Uint8Array(0)));
 
 type SimEvent =
-  | { k: 'deliver'; host: number; from: ReplicaId; fromLabel: string; message: Message }
+  /** `bytes` in wire mode (the receiver decodes them), else the message object itself. */
+  | { k: 'deliver'; host: number; from: ReplicaId; fromLabel: string; message: Message | null; bytes: Uint8Array | null }
   | { k: 'timer'; host: number; view: number; incarnation: number }
   | { k: 'request'; host: number; client: number; command: Command }
   | { k: 'reply'; client: number; replica: ReplicaId; seq: number; result: RegisterValue }
@@ -81,6 +83,7 @@ export class Cluster {
   opsStarted = 0;
   opsCompleted = 0;
   private readonly crypto: SimCrypto;
+  private readonly wire: Wire | null;
   private readonly hostsOf: number[][] = [];
   /** Twins: which twin (0/1) each replica talks to; null without Twins. */
   private readonly twinSide: number[] | null = null;
@@ -119,6 +122,10 @@ export class Cluster {
     const regionOf = [...Array.from({ length: o.nodes }, (_, i) => i % o.regions), ...Array.from({ length: o.clients }, (_, i) => i % o.regions)];
     this.network = new Network(prngNet, latency, regionOf, this.plan.network);
     this.crypto = createSimCrypto(o.crypto, o.nodes, prngKeys);
+    const prngWire = root.fork();
+    this.wire = o.wire
+      ? new Wire({ n: o.nodes, maxCommands: o.maxBatchCommands, maxCommandBytes: 64 * 1024, maxSyncBlocks: 64 }, prngWire)
+      : null;
 
     for (let i = 0; i < o.clients; i++) {
       const name = `c${i}`;
@@ -215,11 +222,12 @@ export class Cluster {
   /** Routes one message through the network to every host of `to` that `from` can reach (Twins split the network). */
   private sendMessage(from: ReplicaHost, to: ReplicaId, message: Message): void {
     if (to < 0 || to >= this.options.nodes || !Number.isInteger(to)) return;
+    const bytes = this.wire ? this.wire.encode(message) : null;
     for (const h of this.hostsOf[to]) {
       const target = this.hosts[h];
       if (!this.twinsConnected(from, target)) continue;
       for (const delay of this.network.route(from.id, to, this.nowMs)) {
-        this.queue.push(this.nowMs + delay, { k: 'deliver', host: h, from: from.id, fromLabel: from.label, message });
+        this.queue.push(this.nowMs + delay, { k: 'deliver', host: h, from: from.id, fromLabel: from.label, message: bytes ? null : message, bytes });
       }
     }
   }
@@ -313,15 +321,26 @@ export class Cluster {
     switch (e.k) {
       case 'deliver': {
         const host = this.hosts[e.host];
-        const type = messageType(e.message);
         if (!host.up) {
           this.stats.messagesToDownHosts++;
-          this.trace.record(this.nowMs, e.fromLabel, host.label, `${type}(down)`, '');
+          this.trace.record(this.nowMs, e.fromLabel, host.label, 'lost(down)', e.bytes ? `${e.bytes.length}B` : messageType(e.message));
           return;
         }
+        let message = e.message;
+        if (e.bytes && this.wire) {
+          const v = this.wire.decode(e.bytes);
+          if (!v.ok) {
+            // The driver drops what does not decode; the core never sees it.
+            this.env.dropped(host, 'undecodable');
+            this.trace.record(this.nowMs, e.fromLabel, host.label, 'garbage', `${e.bytes.length}B undecodable`);
+            return;
+          }
+          message = v.message;
+        }
+        const type = messageType(message);
         this.stats.messagesDelivered++;
-        this.trace.record(this.nowMs, e.fromLabel, host.label, type, type === 'garbage' ? '' : describeMessage(e.message));
-        host.handle({ type: 'message', from: e.from, message: e.message }, this.nowMs);
+        this.trace.record(this.nowMs, e.fromLabel, host.label, type, type === 'garbage' ? '' : describeMessage(message as Message));
+        host.handle({ type: 'message', from: e.from, message: message as Message }, this.nowMs);
         return;
       }
       case 'timer': {

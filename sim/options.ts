@@ -24,6 +24,8 @@ export interface SimOptions {
   maxBatchCommands: number;
   /** End the run at the first safety violation (the failure is known; a shorter trace explains it better). */
   stopOnSafetyViolation: boolean;
+  /** Send consensus messages as node/proto bytes (encode at the sender, bounded decode at each receiver). */
+  wire: boolean;
   /** Keep trace lines (for --trace / --timeline); the hash is always computed. */
   keepTrace: boolean;
   /** Test-only broken safety rules, passed to every honest replica's ConsensusConfig. */
@@ -47,6 +49,7 @@ export const defaultSimOptions: Omit<SimOptions, 'seed'> = {
   maxBatchCommands: 256,
   keepTrace: false,
   stopOnSafetyViolation: true,
+  wire: true,
 };
 
 /** Throws RangeError with a message fit for a usage error. */

@@ -9,6 +9,7 @@ export function replayCommand(o: SimOptions, extra = ''): string {
   if (o.keys !== defaultSimOptions.keys) parts.push(`--keys ${o.keys}`);
   if (o.crypto !== defaultSimOptions.crypto) parts.push(`--crypto ${o.crypto}`);
   if (o.maxBatchCommands !== defaultSimOptions.maxBatchCommands) parts.push(`--batch ${o.maxBatchCommands}`);
+  if (!o.wire) parts.push('--no-wire');
   for (const [k, v] of Object.entries(o.unsafeTestOnly ?? {})) if (v) parts.push(`--unsafe-test-only ${k}`);
   if (extra) parts.push(extra);
   return parts.join(' ');

@@ -50,7 +50,8 @@ describe('sim runs: n=4, f=1', function () {
     const r = sim({ seed: 6, faults: ['loss', 'dup', 'partition', 'garbage', 'doublevote'] });
     assertPassed(r);
     assert.ok(r.network.dropped > 0 && r.network.duplicated > 0 && r.network.partitioned > 0, JSON.stringify(r.network));
-    assert.ok((r.drops.malformed ?? 0) + (r.drops.badSignature ?? 0) > 0, `garbage was dropped: ${JSON.stringify(r.drops)}`);
+    assert.ok((r.drops.undecodable ?? 0) > 0, `undecodable garbage bytes were dropped by the driver: ${JSON.stringify(r.drops)}`);
+    assert.ok((r.drops.badSignature ?? 0) + (r.drops.badHash ?? 0) + (r.drops.malformed ?? 0) > 0, `well-formed garbage was dropped by the core: ${JSON.stringify(r.drops)}`);
     assert.ok((r.reports.equivocation ?? 0) > 0, `double votes were reported: ${JSON.stringify(r.reports)}`);
   });
 });
@@ -66,6 +67,16 @@ describe('sim runs: n=7, f=2', function () {
 
   it('every fault class at once: all checks pass', () => {
     assertPassed(sim({ seed: 8, nodes: 7, byzantine: 2, faults: [...allFaultClasses] }));
+  });
+});
+
+describe('sim without the wire codec', function () {
+  this.timeout(60_000);
+
+  it('passing message objects instead of node/proto bytes gives a run that also passes every check', () => {
+    const r = sim({ seed: 9, wire: false, faults: ['loss', 'crash', 'garbage', 'equivocate'] });
+    assertPassed(r);
+    assert.equal(r.drops.undecodable ?? 0, 0, 'nothing is undecodable without a wire');
   });
 });
 

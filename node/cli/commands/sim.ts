@@ -32,6 +32,7 @@ interface SimFlags {
   timeline?: boolean;
   timelineNode?: string;
   unsafeTestOnly?: string;
+  wire: boolean;
   json?: boolean;
 }
 
@@ -66,6 +67,7 @@ function toOptions(f: SimFlags, seed: number): SimOptions {
     crypto: f.crypto,
     maxBatchCommands: f.batch,
     keepTrace: f.trace !== undefined || f.timeline === true,
+    wire: f.wire,
     unsafeTestOnly,
   };
   try {
@@ -169,6 +171,7 @@ export const simCommand: CommandModule = (program: Command, io) => {
     .option('--timeline', 'print the run as a message timeline (replay a failing seed with this)')
     .option('--timeline-node <label>', 'with --timeline: only events of this endpoint (r0, c1, ...)')
     .option('--unsafe-test-only <rules>', `deliberately break safety rules (${unsafeRules.join(',')}) to see the checkers catch it`)
+    .option('--no-wire', 'pass consensus messages as objects instead of node/proto bytes (faster, less faithful)')
     .option('--json', 'print one JSON object')
     .action((flags: SimFlags) => {
       if (flags.timeline && flags.json) throw new UsageError('--timeline prints text: drop --json (or use --trace FILE)');
