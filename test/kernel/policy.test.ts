@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { stateRoot } from '../../kernel/api.js';
-import { Chain, Client, governanceKernel } from './helpers.js';
+import { createKernel, stateRoot } from '../../kernel/api.js';
+import { Chain, Client, example, genesisWith, governanceKernel } from './helpers.js';
 
 describe('policy decisions (governance example)', () => {
   it('allows low risk, denies outright, and asks for approval, naming the rule and risk', () => {
@@ -128,5 +128,30 @@ describe('approval after the requester was revoked', () => {
     ]);
     assert.deepEqual(r.receipts.map((x) => x.result), ['ok', 'ok', 'failed']);
     assert.match(r.receipts[2].reason ?? '', /no longer a registered principal/);
+  });
+});
+
+describe('approval gates naming approvers by key id', () => {
+  it('accepts only the listed ids, m of n', () => {
+    const d = example('kv') as Record<string, any>;
+    d.rules = [
+      { id: 'big-put', commands: ['put'], when: { gt: [{ len: { field: 'value' } }, 3] }, decision: 'REQUIRE_APPROVAL', risk: 'high',
+        approval: { approvers: { ids: ['k1', 'k2', 'k3'] }, threshold: 2, expiresAfterHeights: 10 } },
+      { id: 'rest', when: true, decision: 'ALLOW', risk: 'low' },
+    ];
+    const principals = Object.fromEntries(['alice', 'k1', 'k2', 'k3', 'k4'].map((p) => [p, { commands: ['put', 'get'], roles: ['approver'] }]));
+    const c = new Client();
+    const chain = new Chain(createKernel(genesisWith(d, principals)));
+    const opened = chain.apply([c.cmd('alice', 'put', { key: 'x', value: 'long value' }), c.cmd('alice', 'get', { key: 'x' })]);
+    assert.deepEqual(opened.receipts.map((x) => [x.result, x.output === null ? null : typeof x.output]), [['pending', 'object'], ['ok', null]]);
+    const requestId = (opened.receipts[0].output as { requestId: string }).requestId;
+    const r = chain.apply([
+      c.cmd('k4', 'approve', { requestId }),
+      c.cmd('k3', 'approve', { requestId }),
+      c.cmd('k1', 'approve', { requestId }),
+      c.cmd('alice', 'get', { key: 'x' }),
+    ]);
+    assert.deepEqual(r.receipts.map((x) => x.result), ['denied', 'ok', 'ok', 'ok']);
+    assert.equal(r.receipts[3].output, 'long value');
   });
 });
