@@ -46,6 +46,8 @@ export interface ReplicaNodeOptions {
 const RECENT_HEIGHTS = 128;
 /** Inputs waiting for the loop beyond which peer messages are dropped (clients get back-pressure via timeouts). */
 const MAX_QUEUED_INPUTS = 50_000;
+/** Clients whose highest executed seq is tracked in memory. */
+const MAX_TRACKED_CLIENTS = 100_000;
 
 interface RecentExecution {
   execution: ExecutionRecord;
@@ -72,6 +74,12 @@ export class ReplicaNode implements ReplicaServices {
   private durableHeight = 0;
   private readonly recent = new Map<number, RecentExecution>();
   private readonly recentIndex = new Map<string, { height: number; index: number }>();
+  /**
+   * Highest seq executed per client since this process started (bounded: cleared when it grows past
+   * MAX_TRACKED_CLIENTS). A seq above it cannot be in the command index, which saves a level read
+   * per submit and per receipt wait on the hot path; anything else is looked up.
+   */
+  private readonly maxExecutedSeq = new Map<string, number>();
   private readonly signed = new Map<number, SignedRoots>();
   private readonly receiptWaiters = new Waiters<ReceiptRecord>();
   private readonly rootsWaiters = new Waiters<SignedRoots>();
@@ -267,6 +275,10 @@ export class ReplicaNode implements ReplicaServices {
     for (const c of ex.commands) {
       const k = key(c.client, c.seq);
       if (!this.recentIndex.has(k)) this.recentIndex.set(k, { height: block.height, index: c.index });
+      if ((this.maxExecutedSeq.get(c.client) ?? -1) < c.seq) {
+        if (this.maxExecutedSeq.size >= MAX_TRACKED_CLIENTS && !this.maxExecutedSeq.has(c.client)) this.maxExecutedSeq.clear();
+        this.maxExecutedSeq.set(c.client, c.seq);
+      }
     }
     const snapshot = block.height % this.o.cluster.consensus.snapshotEvery === 0 ? snapshotState(this.kernel) : null;
     this.o.metrics.commits.inc();
@@ -340,15 +352,28 @@ export class ReplicaNode implements ReplicaServices {
     const k = key(command.client, command.seq);
     if (this.recentIndex.has(k)) return;
     // Older commands are checked against the database first: a replayed command must not be ordered again.
+    if (this.surelyNotExecuted(command.client, command.seq)) {
+      this.admit(k, command);
+      return;
+    }
     void this.o.store.lookupCommand(command.client, command.seq).then(
       (loc) => {
         if (loc !== null || this.recentIndex.has(k)) return;
-        if (this.admittedAt.size < MAX_QUEUED_INPUTS) this.admittedAt.set(k, performance.now());
-        this.enqueue({ type: 'clientCommand', command });
-        this.spread(command);
+        this.admit(k, command);
       },
       (e: Error) => this.o.log.error({ err: e.message }, 'command index lookup failed'),
     );
+  }
+
+  private admit(k: string, command: ClientCommand): void {
+    if (this.admittedAt.size < MAX_QUEUED_INPUTS) this.admittedAt.set(k, performance.now());
+    this.enqueue({ type: 'clientCommand', command });
+    this.spread(command);
+  }
+
+  private surelyNotExecuted(client: string, seq: number): boolean {
+    const max = this.maxExecutedSeq.get(client);
+    return max !== undefined && seq > max;
   }
 
   /** Shares admitted commands with every peer, batched per event-loop turn into one forward message. */
@@ -381,7 +406,9 @@ export class ReplicaNode implements ReplicaServices {
   }
 
   private async findReceipt(client: string, seq: number): Promise<ReceiptRecord | null> {
-    const loc = this.recentIndex.get(key(client, seq)) ?? (await this.o.store.lookupCommand(client, seq));
+    const recent = this.recentIndex.get(key(client, seq));
+    if (recent === undefined && this.surelyNotExecuted(client, seq)) return null;
+    const loc = recent ?? (await this.o.store.lookupCommand(client, seq));
     if (loc === null || loc.height > this.durableHeight) return null;
     let r = this.recent.get(loc.height);
     if (r === undefined) {
