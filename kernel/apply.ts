@@ -5,7 +5,6 @@
 //   4. the receipts' Merkle root and the state root close the batch.
 // Bad commands never throw: they get `failed`/`denied` receipts. Only a driver bug (a height that
 // does not increase, a stale state handle) throws, before anything is consumed or changed.
-import { toHex } from '../crypto/bytes.js';
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { merkleRoot } from '../crypto/merkle.js';
@@ -108,7 +107,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
 // receipt. The command's journal was never committed, so no partial state remains.
 function runGuarded(x: ExecContext, cmd: KernelCommand, digest: Uint8Array): Outcome {
   try {
-    return executeCommand(x, cmd, toHex(digest));
+    return executeCommand(x, cmd, digest);
   } catch (e) {
     return rejected('failed', 'kernel.internal', `internal error: ${(e as Error)?.message ?? String(e)}`);
   }

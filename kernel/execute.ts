@@ -1,5 +1,6 @@
 // One command through µ: principal and replay checks, dispatch by type, then the descriptor
 // pipeline (fields -> rules -> effects/approval) inside a journal that commits only on success.
+import { toHex } from '../crypto/bytes.js';
 import type { CanonicalValue } from '../crypto/canonical.js';
 import { KernelFailure, OUT_OF_FUEL, type CompiledCommand, type CompiledDescriptor, type Env } from './descriptor/compiled.js';
 import { executeGovernance } from './governance/commands.js';
@@ -24,7 +25,8 @@ export interface ExecContext {
 
 const APPROVE_FUEL = 100;
 
-export function executeCommand(x: ExecContext, cmd: KernelCommand, requestId: string): Outcome {
+/** `digest` is the command digest; its hex form names an approval request if one is opened. */
+export function executeCommand(x: ExecContext, cmd: KernelCommand, digest: Uint8Array): Outcome {
   const sets = principalSets(x.store.get(K.principal(cmd.principal)));
   if (sets === null) return rejected('denied', 'kernel.capability', `unknown principal ${cmd.principal}`);
   const last = x.store.get(K.lastSeq(cmd.principal));
@@ -33,7 +35,7 @@ export function executeCommand(x: ExecContext, cmd: KernelCommand, requestId: st
   x.store.set(K.lastSeq(cmd.principal), cmd.seq);
   if (cmd.type.startsWith('gov.')) return executeGovernance(x, cmd);
   if (cmd.type === 'approve') return executeApprove(x, cmd, sets);
-  return executeDescriptorCommand(x, cmd, sets, requestId);
+  return executeDescriptorCommand(x, cmd, sets, digest);
 }
 
 function newEnv(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets, tx: Tx, fuel: number): Env {
@@ -54,7 +56,7 @@ function perform(x: ExecContext, command: CompiledCommand, env: Env): CanonicalV
   return out instanceof Uint8Array ? out.slice() : out;
 }
 
-function executeDescriptorCommand(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets, requestId: string): Outcome {
+function executeDescriptorCommand(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets, digest: Uint8Array): Outcome {
   const command = x.active.commands.get(cmd.type);
   if (command === undefined) return rejected('failed', 'kernel.dispatch', `unknown command type "${cmd.type}" in descriptor ${x.active.name} v${x.active.version}`);
   if (!sets.commands.has(cmd.type) && !sets.commands.has('*')) {
@@ -74,7 +76,7 @@ function executeDescriptorCommand(x: ExecContext, cmd: KernelCommand, sets: Prin
       return { ...base, result: 'denied', reason, output: null, writes: [], fuelUsed: spent(command.fuel, env) };
     }
     if (v.decision === 'REQUIRE_APPROVAL' && v.rule !== null) {
-      const opened = openRequest(env, v.rule, requestId);
+      const opened = openRequest(env, v.rule, toHex(digest));
       tx.commit();
       x.opened.push([opened.expiresAt, opened.requestId]);
       return { ...base, result: 'pending', reason: null, output: opened, fuelUsed: spent(command.fuel, env) };
