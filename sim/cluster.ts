@@ -2,15 +2,15 @@
 // plan, all driven from one (virtual time, sequence)-ordered event queue. No real timers, no wall
 // clock, one seeded PRNG tree: the same options give the same trace, byte for byte.
 import { Replica } from '../consensus/replica.js';
-import type { Command, ConsensusConfig, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState } from '../consensus/types.js';
-import { genesisQc } from '../consensus/block.js';
+import type { Command, ConsensusConfig, Message, RecoveredState, ReplicaId } from '../consensus/types.js';
 import { createKernel, type Genesis, type Receipt } from '../kernel/api.js';
 import type { CanonicalValue } from '../crypto/canonical.js';
 import { hashTagged } from '../crypto/hash.js';
-import { toHex } from '../crypto/bytes.js';
+import { fromHex, toHex } from '../crypto/bytes.js';
 import { EventQueue } from './event-queue.js';
 import { Prng } from './prng.js';
-import { Network, regionLatencyMatrix, type LatencyMatrix } from './network.js';
+import { Network, regionLatencyMatrix } from './network.js';
+import { timeoutsFor } from './timing.js';
 import { planFaults, type FaultPlan } from './faults.js';
 import { ReplicaHost, envelopeDigest, type FindingKind, type HostEnv } from './replica-host.js';
 import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
@@ -20,22 +20,12 @@ import { History, type RegisterValue } from './history.js';
 import { SafetyChecker, type CommitRecord } from './checkers.js';
 import { Trace } from './trace.js';
 import { Wire } from './wire.js';
+import type { SimEvent } from './events.js';
 import { describeMessage, messageType } from './describe.js';
 import { protocolF, type SimOptions } from './options.js';
 
 /** The sim's workloads never govern; genesis still needs an admin id, and no one holds its key. */
 const SIM_ADMIN = toHex(hashTagged('knhk/sim/admin', new Uint8Array(0)));
-
-type SimEvent =
-  /** `bytes` in wire mode (the receiver decodes them), else the message object itself. */
-  | { k: 'deliver'; host: number; from: ReplicaId; fromLabel: string; message: Message | null; bytes: Uint8Array | null }
-  | { k: 'timer'; host: number; view: number; incarnation: number }
-  | { k: 'request'; host: number; client: number; command: Command }
-  | { k: 'reply'; client: number; replica: ReplicaId; seq: number; result: RegisterValue }
-  | { k: 'clientNext'; client: number }
-  | { k: 'clientRetry'; client: number; seq: number; attempt: number }
-  | { k: 'crash'; host: number }
-  | { k: 'restart'; host: number };
 
 export interface ClusterStats {
   events: number;
@@ -56,13 +46,6 @@ export interface Finding {
   detail: string;
 }
 
-/** Timing of the protocol for a latency matrix: the view timeout must cover a round trip comfortably. */
-export function timeoutsFor(latency: LatencyMatrix): { baseTimeoutMs: number; maxTimeoutMs: number; retryMs: number } {
-  let maxOneWay = 1;
-  for (const row of latency) for (const r of row) maxOneWay = Math.max(maxOneWay, r.maxMs);
-  const baseTimeoutMs = 4 * maxOneWay + 50;
-  return { baseTimeoutMs, maxTimeoutMs: Math.min(8_000, 16 * baseTimeoutMs), retryMs: Math.max(200, 3 * baseTimeoutMs) };
-}
 
 export class Cluster {
   readonly queue = new EventQueue<SimEvent>();
@@ -249,7 +232,7 @@ export class Cluster {
     if (host.honest) {
       this.checker.onCommit(record);
       if (this.crypto.mode === 'real') {
-        const sig = this.crypto.signRoots(host.id, record.height, hexBytes(record.blockHash), hexBytes(record.receiptsRoot), hexBytes(record.stateRoot));
+        const sig = this.crypto.signRoots(host.id, record.height, fromHex(record.blockHash), fromHex(record.receiptsRoot), fromHex(record.stateRoot));
         if (sig) {
           this.stats.rootsSigned++;
           if (this.crypto.verifyRoots(sig)) this.stats.rootsVerified++;
@@ -263,7 +246,7 @@ export class Cluster {
       const client = this.clientByPrincipal.get(r.principal);
       if (client === undefined) continue;
       const result = this.workload.resultOf(r.type === 'put' ? 'put' : 'get', r);
-      rememberAnswer(host, `${r.principal}#${r.seq}`, result);
+      host.rememberAnswer(`${r.principal}#${r.seq}`, result);
       this.reply(host, client, r.seq, result);
     }
   }
@@ -414,7 +397,7 @@ export class Cluster {
         if (host.up) return;
         host.up = true;
         host.incarnation++;
-        host.core = this.makeCore(host.id, recoveredFrom(host));
+        host.core = this.makeCore(host.id, host.recovered());
         this.trace.record(this.nowMs, host.label, host.label, 'restart', `voted=${host.durable.safety?.highestVotedView ?? 0} executed=${host.executedHeight}`);
         host.handle({ type: 'start' }, this.nowMs);
         return;
@@ -435,27 +418,4 @@ export class Cluster {
       }
     }
   }
-}
-
-/** Answers kept per replica: enough for every client's recent retries, bounded so long runs stay small. */
-const maxAnswersKept = 100_000;
-
-function rememberAnswer(host: ReplicaHost, key: string, result: RegisterValue): void {
-  const answers = host.durable.answers;
-  answers.set(key, result);
-  if (answers.size > maxAnswersKept) answers.delete(answers.keys().next().value as string);
-}
-
-/** What a restarted replica reads back from its durable store. */
-function recoveredFrom(host: ReplicaHost): RecoveredState | undefined {
-  const d = host.durable;
-  if (d.safety === null && d.committed === null) return undefined;
-  const safety: SafetyState = d.safety ?? { highestVotedView: 0, lockedView: 0, highQc: d.committed?.qc ?? (genesisQc() as QuorumCert) };
-  return { safety, committed: d.committed, executed: d.executed };
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }

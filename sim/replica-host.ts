@@ -4,7 +4,8 @@
 // state as of the last `persist` effect, plus the committed chain and kernel state, which the driver
 // writes atomically when it executes a block (node/ writes them in one synced batch). Everything
 // else (the core's memory: mempool, pending blocks, collected votes; armed timers) dies with it.
-import type { Block, Effect, ExecutedRoots, Input, Message, QuorumCert, ReplicaId, SafetyState } from '../consensus/types.js';
+import type { Block, Effect, ExecutedRoots, Input, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState } from '../consensus/types.js';
+import { genesisQc } from '../consensus/block.js';
 import { assertNever } from '../consensus/types.js';
 import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
 import { hashTagged } from '../crypto/hash.js';
@@ -42,6 +43,8 @@ export interface HostEnv {
 }
 
 const CHAIN_START = new Uint8Array(32);
+/** Answers kept per replica: enough for every client's recent retries, bounded so long runs stay small. */
+const maxAnswersKept = 100_000;
 
 const digests = new WeakMap<Uint8Array, string>();
 /** The checkers' name for an envelope's content; remembered per bytes object (pure function of the bytes). */
@@ -77,6 +80,21 @@ export class ReplicaHost {
 
   get label(): string {
     return this.twin === 0 ? `r${this.id}` : `r${this.id}'`;
+  }
+
+  /** What a restarted replica reads back from its durable store (undefined: nothing was ever written). */
+  recovered(): RecoveredState | undefined {
+    const d = this.durable;
+    if (d.safety === null && d.committed === null) return undefined;
+    const safety: SafetyState = d.safety ?? { highestVotedView: 0, lockedView: 0, highQc: d.committed?.qc ?? genesisQc() };
+    return { safety, committed: d.committed, executed: d.executed };
+  }
+
+  /** Records the answer its client was sent, in the receipt index (bounded: oldest answers go first). */
+  rememberAnswer(key: string, result: RegisterValue): void {
+    const answers = this.durable.answers;
+    answers.set(key, result);
+    if (answers.size > maxAnswersKept) answers.delete(answers.keys().next().value as string);
   }
 
   static freshStore(kernel: KernelState): DurableStore {
