@@ -52,6 +52,8 @@ export interface ConsensusParams {
   snapshotEvery: number;
   /** Committed blocks each replica keeps in memory for peers' in-consensus sync; older gaps use catch-up. */
   retainCommittedBlocks: number;
+  /** A replica further behind than this many blocks installs a peer's snapshot instead of replaying blocks. */
+  snapshotCatchUpBlocks: number;
 }
 
 export interface ClusterFile {
@@ -88,6 +90,7 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   proposeDelayMs: 2,
   snapshotEvery: 100,
   retainCommittedBlocks: 256,
+  snapshotCatchUpBlocks: 5000,
 };
 
 type Json = Record<string, unknown>;
@@ -161,6 +164,7 @@ export function validateCluster(raw: unknown, where = 'cluster.json'): ClusterFi
     proposeDelayMs: int(c.proposeDelayMs ?? DEFAULT_CONSENSUS.proposeDelayMs, `${where}.consensus.proposeDelayMs`, 0, 10_000),
     snapshotEvery: int(c.snapshotEvery ?? DEFAULT_CONSENSUS.snapshotEvery, `${where}.consensus.snapshotEvery`, 1, 1_000_000),
     retainCommittedBlocks: int(c.retainCommittedBlocks ?? DEFAULT_CONSENSUS.retainCommittedBlocks, `${where}.consensus.retainCommittedBlocks`, 2, 1_000_000),
+    snapshotCatchUpBlocks: int(c.snapshotCatchUpBlocks ?? DEFAULT_CONSENSUS.snapshotCatchUpBlocks, `${where}.consensus.snapshotCatchUpBlocks`, 1, 1_000_000_000),
   };
   return { version: 1, f, validators, genesis, consensus };
 }

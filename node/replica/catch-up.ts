@@ -6,7 +6,7 @@
 //   2. when behind by more than LAG_BLOCKS (twice in a row) or on syncGap, fetch committed blocks
 //      with their certificates from the most advanced peer, verify them (chain-verify.ts),
 //      execute them, store them, and restart the core at the new tip;
-//   3. when the peer cannot serve the blocks (or the gap exceeds SNAPSHOT_GAP_BLOCKS), install its
+//   3. when the peer cannot serve the blocks (or the gap exceeds consensus.snapshotCatchUpBlocks), install its
 //      latest snapshot instead: the state root recomputed from the snapshot must equal the root
 //      attested by a certified later block, and the snapshot's block must be proven committed.
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
@@ -29,8 +29,6 @@ export const SYNC_PROTOCOL = '/knhk/sync/1.0.0';
 const POLL_MS = 1000;
 /** Behind by more than this many blocks (on two polls in a row) triggers catch-up. */
 export const LAG_BLOCKS = 16;
-/** Behind by more than this many blocks: load a snapshot instead of replaying blocks. */
-export const SNAPSHOT_GAP_BLOCKS = 5000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Served responses are kept under this size (blocks are cut short, never split). */
 const RESPONSE_BYTES_MAX = MAX_CONSENSUS_FRAME_BYTES - 64 * 1024;
@@ -147,7 +145,7 @@ export class CatchUp {
       for (const peer of peers) {
         if (peer.committedHeight <= this.o.node.executedTip) break;
         const gap = peer.committedHeight - this.o.node.executedTip;
-        const useSnapshot = peer.lowestBlockHeight > this.o.node.executedTip + 1 || (gap > SNAPSHOT_GAP_BLOCKS && peer.snapshotHeight > this.o.node.executedTip);
+        const useSnapshot = peer.lowestBlockHeight > this.o.node.executedTip + 1 || (gap > this.o.cluster.consensus.snapshotCatchUpBlocks && peer.snapshotHeight > this.o.node.executedTip);
         const moved = useSnapshot ? await this.fromSnapshot(peer.id) : await this.fromBlocks(peer.id, peer.committedHeight);
         if (moved) break;
       }

@@ -38,9 +38,10 @@ describe('node/replica catch-up from peers', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a replica restarted far behind fetches, verifies and executes the missing blocks', async () => {
+  async function fallBehindAndRestart(sub: string, consensus: Record<string, number>): Promise<number> {
+    for (const r of replicas) await r?.stop();
     const ports = await freePorts(4);
-    const net = await generateTestnet({ nodes: 4, dir, descriptor: 'kv', clients: 4, ports: { p2p: ports, metrics: [0, 0, 0, 0] }, consensus: { viewTimeoutMs: 400, retainCommittedBlocks: 8 } });
+    const net = await generateTestnet({ nodes: 4, dir: join(dir, sub), descriptor: 'kv', clients: 4, ports: { p2p: ports, metrics: [0, 0, 0, 0] }, consensus: { viewTimeoutMs: 400, retainCommittedBlocks: 8, ...consensus } });
     replicas = await Promise.all(net.configFiles.map((f) => startReplica(f, { log: silentLogger(), serveMetrics: false })));
     await replicas[3]!.stop();
     replicas[3] = null;
@@ -58,9 +59,24 @@ describe('node/replica catch-up from peers', function () {
     const target = replicas[0]!.node.status().executedHeight;
     replicas[3] = await startReplica(net.configFiles[3], { log: process.env.KNHK_TEST_LOG ? createLogger({ level: 'debug', replica: 3 }) : silentLogger(), serveMetrics: false });
     await until(() => replicas[3]!.node.status().executedHeight >= target, 30_000);
-    assert.ok((await replicas[3]!.metrics.value('knhk_synced_blocks_total')) > 0, 'blocks came through the sync protocol');
+    return target;
+  }
+
+  async function sameRoots(target: number): Promise<void> {
     const a = await replicas[3]!.node.store.getExecution(target);
     const b = await replicas[0]!.node.store.getExecution(target);
     assert.ok(a && b && bytesEqual(a.stateRoot, b.stateRoot) && bytesEqual(a.receiptsRoot, b.receiptsRoot), 'same roots at the target height');
+  }
+
+  it('a replica restarted far behind fetches, verifies and executes the missing blocks', async () => {
+    const target = await fallBehindAndRestart('blocks', {});
+    assert.ok((await replicas[3]!.metrics.value('knhk_synced_blocks_total')) > 0, 'blocks came through the sync protocol');
+    await sameRoots(target);
+  });
+
+  it('a replica further behind than snapshotCatchUpBlocks installs a verified snapshot', async () => {
+    const target = await fallBehindAndRestart('snapshot', { snapshotEvery: 4, snapshotCatchUpBlocks: 10 });
+    assert.equal(await replicas[3]!.metrics.value('knhk_snapshots_loaded_total'), 1, 'one snapshot installed');
+    await sameRoots(target);
   });
 });
