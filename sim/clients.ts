@@ -3,7 +3,7 @@
 // f+1 matching replies (so up to f Byzantine replicas cannot make it accept a wrong result), and
 // records every operation in the history. Keys come from a small space so gets race with puts.
 import type { CanonicalValue } from '../crypto/canonical.js';
-import type { KernelCommand } from '../kernel/api.js';
+import type { KernelCommand, PrincipalEntry, Receipt } from '../kernel/api.js';
 import type { History, RegisterValue } from './history.js';
 import type { Prng } from './prng.js';
 
@@ -21,13 +21,20 @@ export interface OpDraw {
   fields: Record<string, CanonicalValue>;
 }
 
+/**
+ * A workload seen as registers: every operation either writes one key (`put`) or observes one
+ * (`get`), so one linearizability checker serves every workload (sim/workloads.ts).
+ */
 export interface Workload {
+  name: string;
   /** Descriptor the kernel runs (parsed JSON). */
   descriptor: CanonicalValue;
+  /** What every simulated client may do (its capability-registry entry in the genesis). */
+  principal: PrincipalEntry;
   /** Draws the next operation of a client. */
   nextOp(prng: Prng, client: string, seq: number): OpDraw;
-  /** The client-visible result of a receipt (`result`/`output` of the kernel receipt). */
-  resultOf(op: 'put' | 'get', receipt: { result: string; output: CanonicalValue }): RegisterValue;
+  /** The client-visible result of a receipt; a value starting with '!' means the op took no effect / observed nothing. */
+  resultOf(receipt: Receipt): RegisterValue;
 }
 
 export interface PendingOp {
@@ -83,26 +90,4 @@ export class SimClient {
     this.pending = null;
     return true;
   }
-}
-
-/** The default workload: a key-value register over kernel/examples/kv.json. */
-export function kvWorkload(descriptor: CanonicalValue, keyCount: number): Workload {
-  const keys = Array.from({ length: keyCount }, (_, i) => `k${i}`);
-  return {
-    descriptor,
-    nextOp(prng, client, seq): OpDraw {
-      const key = prng.pick(keys);
-      if (prng.chance(0.5)) {
-        // Unique values make a stale or invented read unambiguous in the history.
-        const value = `${client}.${seq}`;
-        return { op: 'put', key, value, type: 'put', fields: { key, value } };
-      }
-      return { op: 'get', key, value: null, type: 'get', fields: { key } };
-    },
-    resultOf(op, receipt) {
-      if (receipt.result !== 'ok') return `!${receipt.result}`;
-      if (op === 'put') return 'ok';
-      return typeof receipt.output === 'string' ? receipt.output : null;
-    },
-  };
 }

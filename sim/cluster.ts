@@ -117,7 +117,7 @@ export class Cluster {
       this.clients.push(new SimClient(i, name, principal, { seal }, this.prngClients.fork(), workload, this.history, protocolF(o.nodes) + 1));
     }
     const principals: Genesis['principals'] = {};
-    for (const c of this.clients) principals[c.principal] = { commands: ['*'] };
+    for (const c of this.clients) principals[c.principal] = workload.principal;
     this.genesis = { chainId: `knhk-sim-${o.seed}`, admins: [SIM_ADMIN], adminThreshold: 1, descriptor: workload.descriptor as CanonicalValue, principals };
 
     const twinAssignment = this.plan.byzantine.find((b) => b.behaviours.includes('twins'));
@@ -245,7 +245,7 @@ export class Cluster {
       if (r.result === 'failed' && r.ruleId === 'kernel.replay') continue;
       const client = this.clientByPrincipal.get(r.principal);
       if (client === undefined) continue;
-      const result = this.workload.resultOf(r.type === 'put' ? 'put' : 'get', r);
+      const result = this.workload.resultOf(r);
       host.rememberAnswer(`${r.principal}#${r.seq}`, result);
       this.reply(host, client, r.seq, result);
     }

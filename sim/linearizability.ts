@@ -26,6 +26,7 @@ export function checkLinearizable(history: readonly HistoryOp[]): Linearizabilit
   for (const op of history) {
     if (op.op === 'get' && op.complete === null) continue; // observed nothing
     if (op.op === 'put' && op.complete !== null && op.result !== 'ok') continue; // refused: wrote nothing
+    if (op.op === 'get' && typeof op.result === 'string' && op.result.startsWith('!')) continue; // refused: observed nothing
     let list = byKey.get(op.key);
     if (!list) byKey.set(op.key, (list = []));
     list.push(op);

@@ -3,6 +3,7 @@
 import type { UnsafeTestOnly } from '../consensus/types.js';
 import type { FaultClass } from './faults.js';
 import type { CryptoMode } from './crypto-scheme.js';
+import { workloadNames, type WorkloadName } from './workloads.js';
 
 export interface SimOptions {
   seed: number;
@@ -14,7 +15,9 @@ export interface SimOptions {
   /** Regions of the latency matrix (replicas and clients are spread round-robin). */
   regions: number;
   clients: number;
+  /** Keys (kv) or resources (governance) the clients work on. */
   keys: number;
+  workload: WorkloadName;
   crypto: CryptoMode;
   /** Length of the fault phase in virtual ms. */
   faultWindowMs: number;
@@ -42,6 +45,7 @@ export const defaultSimOptions: Omit<SimOptions, 'seed'> = {
   regions: 1,
   clients: 4,
   keys: 3,
+  workload: 'kv',
   crypto: 'standin',
   faultWindowMs: 5_000,
   livenessBoundMs: 30_000,
@@ -66,6 +70,7 @@ export function validateSimOptions(o: SimOptions): void {
   need(Number.isInteger(o.clients) && o.clients >= 1 && o.clients <= 10_000, `--clients must be 1..10000`);
   need(Number.isInteger(o.keys) && o.keys >= 1, `--keys must be >= 1`);
   need(o.crypto === 'standin' || o.crypto === 'real', `--crypto must be standin or real`);
+  need((workloadNames as readonly string[]).includes(o.workload), `--workload must be one of ${workloadNames.join(', ')}`);
   need(o.livenessBoundMs > 0 && o.faultWindowMs >= 0, `bad time bounds`);
 }
 

@@ -7,6 +7,7 @@ export function replayCommand(o: SimOptions, extra = ''): string {
   if (o.regions !== defaultSimOptions.regions) parts.push(`--regions ${o.regions}`);
   if (o.clients !== defaultSimOptions.clients) parts.push(`--clients ${o.clients}`);
   if (o.keys !== defaultSimOptions.keys) parts.push(`--keys ${o.keys}`);
+  if (o.workload !== defaultSimOptions.workload) parts.push(`--workload ${o.workload}`);
   if (o.crypto !== defaultSimOptions.crypto) parts.push(`--crypto ${o.crypto}`);
   if (o.maxBatchCommands !== defaultSimOptions.maxBatchCommands) parts.push(`--batch ${o.maxBatchCommands}`);
   if (!o.wire) parts.push('--no-wire');

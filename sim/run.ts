@@ -1,9 +1,8 @@
 // One simulation run from options to report: build the cluster, run it, judge it. The report is
 // what `knhk sim --json` prints; `ok` is true when every checker passed.
-import { readFileSync } from 'node:fs';
-import type { CanonicalValue } from '../crypto/canonical.js';
 import { Cluster } from './cluster.js';
-import { kvWorkload, type Workload } from './clients.js';
+import type { Workload } from './clients.js';
+import { workloadFor } from './workloads.js';
 import { checkHistory, checkLiveness, type LivenessReport, type Violation } from './checkers.js';
 import { validateSimOptions, type SimOptions } from './options.js';
 import type { FaultPlan } from './faults.js';
@@ -14,6 +13,7 @@ export interface SimReport {
   nodes: number;
   byzantine: number;
   engine: 'hotstuff';
+  workload: string;
   crypto: string;
   faults: string[];
   committedHeight: number;
@@ -37,20 +37,12 @@ export interface SimReport {
   plan: { faultEndMs: number; crashes: number; partitions: number; byzantine: FaultPlan['byzantine'] };
 }
 
-let kvDescriptor: CanonicalValue | null = null;
-export function loadKvDescriptor(): CanonicalValue {
-  if (kvDescriptor === null) {
-    kvDescriptor = JSON.parse(readFileSync(new URL('../kernel/examples/kv.json', import.meta.url), 'utf8')) as CanonicalValue;
-  }
-  return kvDescriptor;
-}
-
 export interface SimRun {
   report: SimReport;
   cluster: Cluster;
 }
 
-export function runSim(options: SimOptions, workload: Workload = kvWorkload(loadKvDescriptor(), options.keys)): SimRun {
+export function runSim(options: SimOptions, workload: Workload = workloadFor(options.workload, options.keys)): SimRun {
   validateSimOptions(options);
   const wallStart = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
@@ -78,6 +70,7 @@ export function runSim(options: SimOptions, workload: Workload = kvWorkload(load
     nodes: options.nodes,
     byzantine: options.byzantine,
     engine: 'hotstuff',
+    workload: workload.name,
     crypto: options.crypto,
     faults: options.faults,
     committedHeight: cluster.checker.highestCommitted,

@@ -70,6 +70,19 @@ describe('sim runs: n=7, f=2', function () {
   });
 });
 
+describe('sim with the governance workload', function () {
+  this.timeout(60_000);
+
+  it('freeze/unfreeze/act on kernel/examples/governance.json under faults: all checks pass, and the policy both allows and denies', () => {
+    const { report: r, cluster } = runSim({ ...defaultSimOptions, seed: 1, commands: 40, workload: 'governance', faults: ['loss', 'crash', 'equivocate'] });
+    assertPassed(r);
+    assert.equal(r.workload, 'governance');
+    const reads = cluster.history.all().filter((o) => o.op === 'get');
+    assert.ok(reads.some((o) => o.result === 'frozen'), 'some act was refused because its resource was frozen');
+    assert.ok(reads.some((o) => o.result === null), 'some act was allowed');
+  });
+});
+
 describe('sim without the wire codec', function () {
   this.timeout(60_000);
 

@@ -25,6 +25,7 @@ interface SimFlags {
   regions: number;
   clients: number;
   keys: number;
+  workload: string;
   crypto: string;
   batch: number;
   history?: string;
@@ -64,6 +65,7 @@ function toOptions(f: SimFlags, seed: number): SimOptions {
     regions: f.regions,
     clients: f.clients,
     keys: f.keys,
+    workload: f.workload as SimOptions['workload'],
     crypto: f.crypto,
     maxBatchCommands: f.batch,
     keepTrace: f.trace !== undefined || f.timeline === true,
@@ -163,7 +165,8 @@ export const simCommand: CommandModule = (program: Command, io) => {
     .option('--faults <list>', 'loss,dup,reorder,partition,crash,skew,equivocate,twins,doublevote,badvote,withhold,garbage | all | none')
     .option('--regions <r>', 'regions of the latency matrix (1 ms inside, 40-120 ms across)', intOption('regions', 1, 16), defaultSimOptions.regions)
     .option('--clients <k>', 'simulated clients (one outstanding operation each)', intOption('clients', 1, 10_000), defaultSimOptions.clients)
-    .option('--keys <k>', 'keys of the key-value workload', intOption('keys', 1, 1_000_000), defaultSimOptions.keys)
+    .option('--keys <k>', 'keys (kv) or resources (governance) the clients work on', intOption('keys', 1, 1_000_000), defaultSimOptions.keys)
+    .option('--workload <name>', 'kv (put/get register, default) or governance (freeze/unfreeze/act on kernel/examples/governance.json)', defaultSimOptions.workload)
     .option('--crypto <mode>', 'standin (fast MAC) or real (Ed25519 + hybrid-signed roots)', defaultSimOptions.crypto)
     .option('--batch <n>', 'max commands per block', intOption('batch', 1, 100_000), defaultSimOptions.maxBatchCommands)
     .option('--history <file>', 'write the client history as JSON lines')
