@@ -61,6 +61,8 @@ export class Cluster {
     events: 0, messagesDelivered: 0, messagesToDownHosts: 0, dropsByReason: {}, reportsByKind: {}, clientRetries: 0, rootsSigned: 0, rootsVerified: 0, rootsInvalid: 0,
   };
   nowMs = 0;
+  /** Virtual time of the first honest commit at or after the last fault healed. */
+  firstCommitAfterHealMs: number | null = null;
   /** True when the run ended at its first safety violation (liveness was then not judged). */
   stoppedEarly = false;
   opsStarted = 0;
@@ -231,6 +233,7 @@ export class Cluster {
     this.trace.record(this.nowMs, host.label, host.label, 'commit', `h=${record.height} b=${record.blockHash.slice(0, 8)} cmds=${record.commands.length} state=${record.stateRoot.slice(0, 8)}`);
     if (host.honest) {
       this.checker.onCommit(record);
+      if (this.firstCommitAfterHealMs === null && this.nowMs >= this.plan.faultEndMs) this.firstCommitAfterHealMs = this.nowMs;
       if (this.crypto.mode === 'real') {
         const sig = this.crypto.signRoots(host.id, record.height, fromHex(record.blockHash), fromHex(record.receiptsRoot), fromHex(record.stateRoot));
         if (sig) {
