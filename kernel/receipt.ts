@@ -1,15 +1,12 @@
 // Receipts: canonical bytes, hash (the chain link) and offline verification against a block's
 // receipts Merkle root. The leaves of that root are the receipt bytes themselves.
-import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
+import { canonicalDecode, type CanonicalValue } from '../crypto/canonical.js';
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { verifyMerkleProof, type MerkleProof } from '../crypto/merkle.js';
 import type { Decision, Receipt, ReceiptResult, Risk } from './types.js';
 import { DECISIONS, RESULTS, RISKS } from './vocabulary.js';
+import { encodeReceiptBytes, RECEIPT_KEYS } from './receipt-encoding.js';
 
-const RECEIPT_KEYS = [
-  'commandDigest', 'decision', 'descriptorHash', 'descriptorVersion', 'effectsDigest', 'fuelUsed', 'height',
-  'index', 'output', 'prevReceiptHash', 'principal', 'reason', 'result', 'risk', 'ruleId', 'seq', 'type',
-] as const;
 
 export class ReceiptDecodeError extends Error {
   constructor(message: string) {
@@ -18,11 +15,9 @@ export class ReceiptDecodeError extends Error {
   }
 }
 
+/** Canonical bytes of a receipt (exactly its fields, whatever else the object carries). */
 export function encodeReceipt(r: Receipt): Uint8Array {
-  // An explicit copy: exactly the receipt's fields, whatever else the object carries.
-  const o: Record<string, CanonicalValue> = {};
-  for (const k of RECEIPT_KEYS) o[k] = r[k] as CanonicalValue;
-  return canonicalEncode(o);
+  return encodeReceiptBytes(r);
 }
 
 /** Strict decoding of receipt bytes (clients verify receipts from untrusted replicas). */

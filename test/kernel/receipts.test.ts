@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { bytesEqual } from '../../crypto/bytes.js';
 import { merkleProof } from '../../crypto/merkle.js';
-import { applyBatch, commandDigest, decodeReceipt, encodeReceipt, receiptHash, stateRoot, verifyReceipt, type KernelCommand } from '../../kernel/api.js';
-import { Chain, Client, kvKernel } from './helpers.js';
+import { canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
+import { applyBatch, commandDigest, decodeReceipt, encodeReceipt, receiptHash, stateRoot, verifyReceipt, type KernelCommand, type Receipt } from '../../kernel/api.js';
+import { randomBatches } from './fixtures/random-workload.js';
+import { Chain, Client, governanceKernel, kvKernel } from './helpers.js';
 
 describe('receipts', () => {
   it('one receipt per command, chained by hash across batches, indexed globally', () => {
@@ -98,5 +100,44 @@ describe('receipts are the caller’s to keep', () => {
     assert.ok(bytesEqual(next.receipts[0].prevReceiptHash, receiptHash(first.receiptBytes[1])));
     assert.ok(!next.receipts[0].descriptorHash.every((x) => x === 0xee));
     assert.ok(!next.receipts[0].effectsDigest.every((x) => x === 0xee));
+  });
+});
+
+describe('the direct receipt encoder', () => {
+  const plain = (r: Receipt) => canonicalEncode({ ...r } as unknown as CanonicalValue);
+
+  it('writes exactly the canonical bytes for every receipt of a random workload', () => {
+    let s = governanceKernel();
+    let n = 0;
+    randomBatches(5, 8, 50).forEach((batch, i) => {
+      const r = applyBatch(s, batch, { height: i + 1 });
+      s = r.state;
+      r.receipts.forEach((rc, j) => {
+        assert.deepEqual(r.receiptBytes[j], plain(rc));
+        n++;
+      });
+    });
+    assert.equal(n, 400);
+  });
+
+  it('handles unicode, nulls, negative and large integers, bytes and nested outputs', () => {
+    const base = new Chain(kvKernel()).apply([{ principal: 'alice', seq: 1, type: 'get', fields: { key: 'a' } }]).receipts[0];
+    const outputs: CanonicalValue[] = [null, true, false, 0, -1, -(2 ** 53 - 1), 2 ** 53 - 1, '', 'ascii', 'é', '日本語', '🙂 emoji', new Uint8Array([1, 2]), [1, 'two', null], { b: 1, a: [{ z: 'é' }] }];
+    for (const output of outputs) {
+      for (const principal of ['p', 'ünïcode', '🙂']) {
+        for (const reason of [null, 'why', 'naïve “quotes”']) {
+          const r: Receipt = { ...base, output, principal, reason, ruleId: reason === null ? null : 'r.1', index: 2 ** 40, seq: 7 };
+          assert.deepEqual(encodeReceipt(r), plain(r), JSON.stringify({ output: String(output), principal, reason }));
+          assert.deepEqual(decodeReceipt(encodeReceipt(r)), r);
+        }
+      }
+    }
+  });
+
+  it('refuses what has no canonical form, like canonicalEncode', () => {
+    const base = new Chain(kvKernel()).apply([{ principal: 'alice', seq: 1, type: 'get', fields: { key: 'a' } }]).receipts[0];
+    assert.throws(() => encodeReceipt({ ...base, output: 'lone \ud800' }), /surrogate/);
+    assert.throws(() => encodeReceipt({ ...base, principal: '\udc00' }), /surrogate/);
+    assert.throws(() => encodeReceipt({ ...base, fuelUsed: 1.5 }), /safe integer/);
   });
 });
