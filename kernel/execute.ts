@@ -68,6 +68,7 @@ function executeDescriptorCommand(x: ExecContext, cmd: KernelCommand, sets: Prin
   try {
     const problem = command.validate(env);
     if (problem !== null) return rejected('failed', 'kernel.fields', problem, spent(command.fuel, env));
+    decided = { decision: 'DENY', risk: 'none', ruleId: 'kernel.guard' }; // a guard that fails (or runs out of fuel) decides nothing
     const v = decide(x.active, command, env);
     decided = { decision: v.decision, risk: v.risk, ruleId: v.rule === null ? null : v.rule.id };
     const base = { ...decided, fuelUsed: 0, writes: tx.log };

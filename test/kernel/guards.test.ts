@@ -71,6 +71,7 @@ describe('guards', () => {
     const r = new Chain(kernelFor({ all: [T, bomb] })).apply([{ principal: 'p', seq: 1, type: 'check', fields: {} }]);
     assert.equal(r.receipts[0].result, 'failed');
     assert.match(r.receipts[0].reason ?? '', /ordering needs two integers/);
+    assert.equal(r.receipts[0].ruleId, 'kernel.guard');
   });
 
   it('reads state and counters: a guard over state sees earlier commands of the batch', () => {
