@@ -6,7 +6,8 @@ import { compileDescriptor } from '../descriptor/compile.js';
 import type { CompiledDescriptor } from '../descriptor/compiled.js';
 import type { KernelState } from '../types.js';
 import { K } from './keys.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { stateProblem } from './invariants.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotError } from './snapshot.js';
 import { Store } from './store.js';
 
 export class StaleStateError extends Error {
@@ -72,8 +73,14 @@ export function snapshotState(state: KernelState): Uint8Array {
   return encodeSnapshot(storeOf(state).store);
 }
 
-/** Rebuilds a state from snapshot bytes; throws SnapshotError on anything malformed. */
+/** Rebuilds a state from snapshot bytes; throws SnapshotError on anything malformed or unusable. */
 export function restoreState(bytes: Uint8Array): KernelState {
   const store = decodeSnapshot(bytes);
-  return new Handle(store, activeFromStore(store));
+  const problem = stateProblem(store);
+  if (problem !== null) throw new SnapshotError(`snapshot is not a usable kernel state: ${problem}`);
+  try {
+    return new Handle(store, activeFromStore(store));
+  } catch (e) {
+    throw new SnapshotError(`snapshot's active descriptor does not load: ${(e as Error).message}`);
+  }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { applyBatch, createKernel, forkState, restoreState, snapshotState, StaleStateError, stateRoot } from '../../kernel/api.js';
-import { SnapshotError } from '../../kernel/state/snapshot.js';
+import { storeOf } from '../../kernel/state/handle.js';
+import { encodeSnapshot, SnapshotError } from '../../kernel/state/snapshot.js';
 import { bucketOf, Store } from '../../kernel/state/store.js';
 import { Chain, Client, kvKernel } from './helpers.js';
 
@@ -120,5 +121,28 @@ describe('kernel state is isolated from caller objects', () => {
     assert.deepEqual(again.receipts[0].output, new Uint8Array([1, 2, 3]));
     // The snapshot encodes the stored values now; had they been mutated, its root would differ from the cached one.
     assert.deepEqual(stateRoot(restoreState(snapshotState(chain.state))), stateRoot(chain.state));
+  });
+});
+
+describe('restoring hostile snapshots', () => {
+  it('refuses well-formed snapshots of unusable states with SnapshotError', () => {
+    const good = kvKernel();
+    const { store } = storeOf(good);
+    const cases: [string, (s: Store) => void][] = [
+      ['head', (s) => s.set('m/head', 'x')],
+      ['height', (s) => s.set('m/height', -1)],
+      ['admins', (s) => s.set('g/admins', [])],
+      ['threshold', (s) => s.set('g/threshold', 9)],
+      ['active descriptor', (s) => s.set('g/active', 7)],
+      ['descriptor source', (s) => s.set('g/d/1', { hash: new Uint8Array(32), source: { knhk: 'nope' }, installedAt: 0 })],
+      ['approval index', (s) => s.set('a:heights', [5])],
+      ['pending swap', (s) => s.set('g/pending', { version: 4, atHeight: 2, action: 'swap' })],
+    ];
+    for (const [what, spoil] of cases) {
+      const copy = store.fork();
+      spoil(copy);
+      assert.throws(() => restoreState(encodeSnapshot(copy)), SnapshotError, what);
+    }
+    assert.doesNotThrow(() => restoreState(encodeSnapshot(store.fork())));
   });
 });
