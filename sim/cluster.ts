@@ -78,6 +78,7 @@ export class Cluster {
   private readonly timing: ReturnType<typeof timeoutsFor>;
   private readonly prngClients: Prng;
   private readonly prngByz: Prng;
+  private readonly prngFaults: Prng;
   /**
    * Mean client think time between operations. With faults, clients pace themselves so the workload
    * spans the fault window (otherwise a fast run could finish before the first crash); without
@@ -108,6 +109,7 @@ export class Cluster {
     this.network = new Network(prngNet, latency, regionOf, this.plan.network);
     this.crypto = createSimCrypto(o.crypto, o.nodes, prngKeys);
     const prngWire = root.fork();
+    this.prngFaults = root.fork();
     this.wire = o.wire
       ? new Wire({ n: o.nodes, maxCommands: o.maxBatchCommands, maxCommandBytes: 64 * 1024, maxSyncBlocks: 64 }, prngWire)
       : null;
@@ -192,6 +194,9 @@ export class Cluster {
     openCommand: (bytes) => this.crypto.openCommand(bytes),
     finding: (host, kind, detail) => {
       if (this.findings.length < 50) this.findings.push({ kind, atMs: this.nowMs, replica: host.label, detail });
+    },
+    tornCrash: (host, nextEffect) => {
+      this.trace.record(this.nowMs, host.label, host.label, 'crash', `torn before ${nextEffect} executed=${host.executedHeight}`);
     },
     dropped: (_host, reason) => {
       this.stats.dropsByReason[reason] = (this.stats.dropsByReason[reason] ?? 0) + 1;
@@ -391,12 +396,23 @@ export class Cluster {
       case 'crash': {
         const host = this.hosts[e.host];
         if (!host.up) return;
+        if (this.prngFaults.chance(0.5)) {
+          // Half the crashes are torn: the host dies inside its next step, after 0-3 of its effects.
+          host.tornCrashAfter = this.prngFaults.int(0, 3);
+          this.trace.record(this.nowMs, host.label, host.label, 'crash-armed', `after=${host.tornCrashAfter} effects`);
+          return;
+        }
         host.up = false;
         this.trace.record(this.nowMs, host.label, host.label, 'crash', `executed=${host.executedHeight}`);
         return;
       }
       case 'restart': {
         const host = this.hosts[e.host];
+        if (host.tornCrashAfter !== null) {
+          // Armed but no step came before the restart time: it dies now instead.
+          host.tornCrashAfter = null;
+          host.up = false;
+        }
         if (host.up) return;
         host.up = true;
         host.incarnation++;

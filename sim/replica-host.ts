@@ -39,6 +39,8 @@ export interface HostEnv {
   /** A broken contract or a core that threw: a finding of the run. */
   finding(host: ReplicaHost, kind: FindingKind, detail: string): void;
   dropped(host: ReplicaHost, reason: string, detail?: string): void;
+  /** The host died in mid-step, before carrying out an effect of type `nextEffect`. */
+  tornCrash(host: ReplicaHost, nextEffect: string): void;
   reported(host: ReplicaHost, kind: string, detail: string): void;
 }
 
@@ -63,6 +65,8 @@ export class ReplicaHost {
   up = true;
   /** Bumped on every restart so timers armed before a crash never fire into the new incarnation. */
   incarnation = 0;
+  /** When set, the host dies after carrying out this many more effects (a crash in mid-step). */
+  tornCrashAfter: number | null = null;
   /** Height of the last block this host executed (durable with the kernel state). */
   executedHeight = 0;
 
@@ -114,7 +118,17 @@ export class ReplicaHost {
         this.env.finding(this, 'crash', `core threw on ${queue[i].type}: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
-      for (const effect of effects) this.carryOut(effect, nowMs, queue);
+      for (const effect of effects) {
+        if (this.tornCrashAfter !== null && this.tornCrashAfter-- <= 0) {
+          // The process dies part-way through a step: the effects before this one happened (a
+          // persist is on disk, some messages are out), the rest never will.
+          this.tornCrashAfter = null;
+          this.up = false;
+          this.env.tornCrash(this, effect.type);
+          return;
+        }
+        this.carryOut(effect, nowMs, queue);
+      }
     }
   }
 
