@@ -112,9 +112,14 @@ export class Replica {
       else out.push({ type: 'dropped', from, reason: added === 'full' ? 'mempoolFull' : added === 'committed' ? 'alreadyCommitted' : 'duplicate' });
     }
     if (fresh.length === 0) return;
-    const leader = this.s.cfg.leaderOf(this.s.pm.view);
-    if (leader === this.s.cfg.self) tryPropose(this.s, out);
-    else if (from === 'client' && this.s.cfg.forwardCommands) out.push({ type: 'send', to: leader, message: { type: 'forward', commands: fresh } });
+    const view = this.s.pm.view;
+    if (this.s.cfg.leaderOf(view) === this.s.cfg.self) tryPropose(this.s, out);
+    if (from !== 'client' || !this.s.cfg.forwardCommands) return;
+    // To the current leader, unless that is us, and to the next one: the current leader may have
+    // proposed in its view already, and then only the next can include the command soon.
+    const targets = new Set([view, view + 1].map((v) => this.s.cfg.leaderOf(v)));
+    targets.delete(this.s.cfg.self);
+    for (const to of targets) out.push({ type: 'send', to, message: { type: 'forward', commands: fresh } });
   }
 
   private snapshotInvariants(): Watermarks {

@@ -87,7 +87,11 @@ describe('consensus cluster under faults (in-test driver)', () => {
     const origStep = replicas[3].step.bind(replicas[3]);
     replicas[3].step = (input) => origStep(input.type === 'executed' && input.height >= 2 ? { ...input, stateRoot: new Uint8Array(32).fill(9) } : input);
     c.start();
-    for (let s = 1; s <= 20; s++) c.submit(s % 4, 'client', s);
+    // Commands trickle in, so that many blocks (and proposals carrying roots of height >= 2) follow.
+    for (let s = 1; s <= 20; s++) {
+      c.submit(s % 4, 'client', s);
+      c.run(c.now + 5);
+    }
     c.run(60_000);
     const reports = c.effects[3].filter((e) => e.type === 'report' && e.kind === 'stateRootMismatch');
     assert.ok(reports.length > 0, 'mismatch reported');
