@@ -45,6 +45,17 @@ describe('client envelope', () => {
     }
   });
 
+  it('a verified envelope, once cached, never vouches for a modified copy', () => {
+    const bytes = encodeSignedCommand(alice.secretKey, put(id, 9, 'cached'));
+    assert.ok(decodeSignedCommand(bytes).ok);
+    assert.ok(decodeSignedCommand(bytes.slice()).ok, 'the same bytes again (a cache hit) still decode');
+    for (const at of [bytes.length - 1, 40, 10]) {
+      const t = bytes.slice();
+      t[at] ^= 1;
+      assert.match(reason(t), /signature/);
+    }
+  });
+
   it('rejects a command signed by a key that is not its principal', () => {
     assert.throws(() => encodeSignedCommand(mallory.secretKey, put(id, 1)), /principal/);
     // Forge by hand: mallory signs a body naming alice as principal.
