@@ -80,6 +80,8 @@ export async function runGovernanceDemo(opts: { cluster: ClusterFile; dir: strin
     await step(agent, 'delete prod/customer-db', 'act', { action: 'delete', resource: 'prod/customer-db' });
     await step(operator, 'freeze payments/acct-7', 'freeze', { resource: 'payments/acct-7' });
     await step(agent, 'write payments/acct-7 (frozen)', 'act', { action: 'write', resource: 'payments/acct-7' });
+    // Leave the cluster as we found it, so the demo can run again against the same cluster.
+    await step(operator, 'unfreeze payments/acct-7', 'unfreeze', { resource: 'payments/acct-7' });
 
     // Offline check of a saved receipt, exactly what `knhk verify` does.
     const last = steps[steps.length - 1];

@@ -7,10 +7,22 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, UsageError, intOption, printJson, type CommandModule } from '../command.js';
 import { runGovernanceDemo } from '../../client/governance-demo.js';
-import { loadCluster } from '../../cluster/config.js';
+import { loadCluster, type ClusterFile } from '../../cluster/config.js';
+import { ClientTransport } from '../../client/transport.js';
 import { startLocalCluster } from '../../cluster/local.js';
 
 const GOVERNANCE_NAME = 'agent-governance';
+
+/** True when a quorum (2f+1) of the cluster's replicas answers a status request. */
+async function answering(cluster: ClusterFile): Promise<boolean> {
+  const t = await ClientTransport.create(cluster);
+  try {
+    const answers = await Promise.all(t.channels.map((ch) => ch.request({ kind: 'status' }, 1500).then((r) => r.kind === 'status', () => false)));
+    return answers.filter(Boolean).length >= 2 * cluster.f + 1;
+  } finally {
+    await t.close();
+  }
+}
 
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((res) => {
@@ -40,6 +52,13 @@ export const demoCommand: CommandModule = (program: Command, io) => {
         if (d?.name !== GOVERNANCE_NAME) throw new UsageError(`${clusterFile} runs descriptor ${JSON.stringify(d?.name)}, not the governance example; pick another --dir`);
       }
       const say = opts.json ? (s: string) => io.err(s) : (s: string) => io.out(s);
+      // A cluster already serving this folder (e.g. `knhk up` in another terminal) is reused, not restarted.
+      if (existsSync(clusterFile) && (await answering(loadCluster(clusterFile)))) {
+        say(`using the cluster already running from ${dir}\n`);
+        const steps = await runGovernanceDemo({ cluster: loadCluster(clusterFile), dir, out: say });
+        if (opts.json) printJson(io, { ok: true, clusterFile, reused: true, steps });
+        return;
+      }
       say(`starting ${opts.nodes} replicas (testnet in ${dir}) ...\n`);
       const cluster = await startLocalCluster({ nodes: opts.nodes, dir, descriptor: 'governance', logLevel: 'warn' });
       let steps;
@@ -49,7 +68,7 @@ export const demoCommand: CommandModule = (program: Command, io) => {
         await cluster.stop();
         throw new CliError(`demo failed: ${e instanceof Error ? e.message : String(e)} (replica logs: ${dir}/replica-*/replica.log)`);
       }
-      if (opts.json) printJson(io, { ok: true, clusterFile: cluster.clusterFile, steps });
+      if (opts.json) printJson(io, { ok: true, clusterFile: cluster.clusterFile, reused: false, steps });
       if (opts.exit) {
         await cluster.stop();
         say('\ncluster stopped (--exit).\n');

@@ -38,6 +38,7 @@ describe('governance demo (in-process kernel)', function () {
           'act:DENY:denied',
           'freeze:ALLOW:ok',
           'act:DENY:denied',
+          'unfreeze:ALLOW:ok',
         ]);
         assert.equal(steps[5].ruleId, 'deny-prod-delete');
         assert.equal(steps[7].ruleId, 'deny-frozen');
