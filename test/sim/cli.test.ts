@@ -56,12 +56,12 @@ describe('knhk sim (CLI contract)', function () {
 
   it('exits 1 and names the replay command when a check fails (planted bug)', async () => {
     const c = capture();
-    const code = await main(['sim', '--seeds', '26..27', '--commands', '40', '--faults', 'loss,partition,crash,fork', '--unsafe-test-only', 'skipLockCheck', '--json'], c.io);
+    const code = await main(['sim', '--seeds', '1..8', '--commands', '20', '--faults', 'loss,reorder,partition,crash,fork,equivocate', '--unsafe-test-only', 'commitOnOneChain', '--json'], c.io);
     const r = JSON.parse(c.out.join(''));
     assert.equal(code, 1);
     assert.equal(r.ok, false);
     assert.ok(r.failures.length >= 1);
-    assert.match(r.failures[0].replay, /^npx knhk sim .*--seed 2[67] .*--unsafe-test-only skipLockCheck/);
+    assert.match(r.failures[0].replay, /^npx knhk sim .*--seed [1-8] .*--unsafe-test-only commitOnOneChain/);
     assert.ok(r.failures[0].failed.includes('safety'));
   });
 

@@ -21,17 +21,18 @@ const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i)
 describe('sim catches deliberately broken safety rules', function () {
   this.timeout(180_000);
 
+  // 1-chain commit: a block is committed before a quorum can be sure nobody will certify a sibling.
+  // Caught under a forking/equivocating leader, and under Twins (about one seed in four with
+  // today's consensus). The lock-check switch (skipLockCheck) is not listed: the core also refuses to vote
+  // for any block off its committed chain, which masks that bug on nearly every seed — see docs/sim.md.
   const cases: { rule: keyof UnsafeTestOnly; faults: FaultClass[]; seeds: number[] }[] = [
-    // 1-chain commit: a block is committed before a quorum can be sure nobody will certify a sibling.
-    { rule: 'commitOnOneChain', faults: ['loss', 'reorder', 'partition', 'crash', 'fork', 'equivocate'], seeds: [3, 6, 8, ...range(1, 40)] },
-    // Lock check skipped: a forking Byzantine leader with a TC gets honest votes for a block that
-    // orphans a committed one.
-    { rule: 'skipLockCheck', faults: ['loss', 'partition', 'crash', 'fork'], seeds: [26, 27, ...range(1, 40)] },
+    { rule: 'commitOnOneChain', faults: ['loss', 'reorder', 'partition', 'crash', 'fork', 'equivocate'], seeds: [2, 6, ...range(1, 40)] },
+    { rule: 'commitOnOneChain', faults: ['loss', 'partition', 'twins'], seeds: [5, 18, ...range(1, 40)] },
   ];
 
   for (const c of cases) {
-    it(`${c.rule}: an agreement violation is reported on some seed, and not without the bug`, () => {
-      const base = { ...defaultSimOptions, commands: c.rule === 'skipLockCheck' ? 40 : 20, faults: c.faults };
+    it(`${c.rule} under ${c.faults.join(',')}: an agreement violation is reported on some seed, and not without the bug`, () => {
+      const base = { ...defaultSimOptions, commands: 20, faults: c.faults };
       const caught = firstCaught({ [c.rule]: true }, base, c.seeds);
       assert.ok(caught, `no seed in ${c.seeds.length} caught ${c.rule}`);
       const kinds = caught.report.safety.violations.map((v) => v.kind);
