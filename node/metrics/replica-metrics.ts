@@ -38,6 +38,19 @@ export class ReplicaMetrics {
     registers: [this.registry],
   });
 
+  readonly persistLatency = new Histogram({
+    name: 'knhk_persist_seconds',
+    help: 'time to make the safety state durable (fsync) before a vote or timeout leaves',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly stepLatency = new Histogram({
+    name: 'knhk_step_seconds',
+    help: 'time to carry out one consensus step (core + effects, persist included)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'knhk_process_' });
   }

@@ -7,8 +7,9 @@
 //      with their certificates from the most advanced peer, verify them (chain-verify.ts),
 //      execute them, store them, and restart the core at the new tip;
 //   3. when the peer cannot serve the blocks (or the gap exceeds consensus.snapshotCatchUpBlocks), install its
-//      latest snapshot instead: the state root recomputed from the snapshot must equal the root
-//      attested by a certified later block, and the snapshot's block must be proven committed.
+//      latest snapshot instead: its block must be proven committed, the state must have the claimed
+//      root, and executing the following blocks from it must reproduce the roots that a certified
+//      later block carries; then blocks bridge the rest. A snapshot that fails any check is skipped.
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
 import { GENESIS_HASH } from '../../consensus/block.js';
@@ -21,6 +22,7 @@ import { encodeFrames, readFirstFrame } from '../net/framing.js';
 import type { ValidatorAddress } from '../net/validator-network.js';
 import { decodeSyncFrame, encodeSyncFrame, type CommittedBlock, type SyncFrame, type SyncLimits } from '../proto/sync-codec.js';
 import { verifyFetchedChain } from './chain-verify.js';
+import { executeBlock } from './executor.js';
 import { MAX_CONSENSUS_FRAME_BYTES, MAX_SNAPSHOT_BYTES, MAX_SYNC_BLOCKS } from './consensus-config.js';
 import type { ReplicaNode } from './replica-node.js';
 import type { ConsensusCrypto } from '../../consensus/types.js';
@@ -146,7 +148,9 @@ export class CatchUp {
         if (peer.committedHeight <= this.o.node.executedTip) break;
         const gap = peer.committedHeight - this.o.node.executedTip;
         const useSnapshot = peer.lowestBlockHeight > this.o.node.executedTip + 1 || (gap > this.o.cluster.consensus.snapshotCatchUpBlocks && peer.snapshotHeight > this.o.node.executedTip);
-        const moved = useSnapshot ? await this.fromSnapshot(peer.id) : await this.fromBlocks(peer.id, peer.committedHeight);
+        // A snapshot that cannot be verified is skipped; blocks then bridge the rest (or all) of the gap.
+        const jumped = useSnapshot && (await this.fromSnapshot(peer.id));
+        const moved = (await this.fromBlocks(peer.id, peer.committedHeight)) || jumped;
         if (moved) break;
       }
       this.gapReported = false;
@@ -205,31 +209,41 @@ export class CatchUp {
     if (r?.type !== 'snapshotResponse') return false;
     const at = r.at;
     if (at.block.height <= node.executedTip) return false;
-    const kernel = restoreState(r.snapshot);
-    if (!bytesEqual(stateRoot(kernel), r.stateRoot)) {
-      this.o.log.warn({ peer }, 'snapshot rejected: its state does not have the claimed root');
+    const reject = (why: string) => {
+      this.o.metrics.drop('bad-sync');
+      this.o.log.warn({ peer, height: at.block.height, why }, 'snapshot rejected');
       return false;
-    }
-    // Prove `at` committed and its roots attested: fetch the blocks after it and verify the chain.
+    };
+    let kernel = restoreState(r.snapshot);
+    if (!bytesEqual(stateRoot(kernel), r.stateRoot)) return reject('its state does not have the claimed root');
+    // Prove `at` committed: the blocks after it must be a verified chain with a 2-chain commit.
     const after = await this.request(peer, { type: 'blocksRequest', fromHeight: at.block.height, maxBlocks: MAX_SYNC_BLOCKS });
-    if (after?.type !== 'blocksResponse' || after.blocks.length === 0 || !bytesEqual(after.blocks[0].block.hash, at.block.hash)) return false;
+    if (after?.type !== 'blocksResponse' || after.blocks.length === 0 || !bytesEqual(after.blocks[0].block.hash, at.block.hash)) return reject('blocks after it unavailable');
     const v = verifyFetchedChain(at.block.height - 1, at.block.parent, after.blocks, this.o.crypto, this.o.validators.length, this.o.cluster.f);
-    if (!v.ok || v.committed.length === 0) {
-      this.o.log.warn({ peer, reason: v.ok ? 'no commit proof' : v.reason }, 'snapshot rejected: its block is not proven committed');
-      return false;
+    if (!v.ok || v.committed.length === 0) return reject(v.ok ? 'its block is not proven committed' : v.reason);
+    // Prove the roots: execute the committed blocks after it from the snapshot state, and require a
+    // certified block whose `executed` roots (which 2f+1 voters checked against their own) equal
+    // ours at that height. One matching height proves the snapshot state, since execution is deterministic.
+    const ours = new Map<number, { stateRoot: Uint8Array; receiptsRoot: Uint8Array }>([[at.block.height, { stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot }]]);
+    for (const c of v.committed.slice(1)) {
+      const ex = executeBlock(kernel, c.block);
+      kernel = ex.state;
+      ours.set(c.block.height, { stateRoot: ex.execution.stateRoot, receiptsRoot: ex.execution.receiptsRoot });
     }
-    const attested = after.blocks.some(
-      (c) => c.block.executed !== null && c.block.executed.height === at.block.height && bytesEqual(c.block.executed.stateRoot, r.stateRoot) && bytesEqual(c.block.executed.receiptsRoot, r.receiptsRoot),
-    );
-    if (!attested) {
-      this.o.log.warn({ peer, height: at.block.height }, 'snapshot rejected: no certified block attests its roots');
-      return false;
+    let attested = false;
+    for (const c of after.blocks.slice(1)) {
+      const e = c.block.executed;
+      const mine = e === null ? undefined : ours.get(e.height);
+      if (e === null || mine === undefined) continue;
+      if (!bytesEqual(mine.stateRoot, e.stateRoot) || !bytesEqual(mine.receiptsRoot, e.receiptsRoot)) return reject(`roots at height ${e.height} differ from the certified ones`);
+      attested = true;
     }
+    if (!attested) return reject('no certified block attests roots we could compute');
     await node.pause();
     try {
       const execution = { height: at.block.height, blockHash: at.block.hash, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot, receiptBytes: [] };
       await node.store.installSnapshot({ at, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot, state: r.snapshot }, execution);
-      node.installKernel(kernel, execution);
+      node.installKernel(restoreState(r.snapshot), execution);
       await node.rebuildCore();
       this.o.metrics.snapshotsLoaded.inc();
       this.o.log.info({ peer, height: at.block.height }, 'installed verified snapshot');
@@ -291,7 +305,9 @@ export class CatchUp {
         return { type: 'blocksResponse', blocks };
       }
       case 'snapshotRequest': {
-        const snap = await store.loadSnapshot();
+        // The newest snapshot with at least two committed blocks after it, so that the receiver can
+        // prove its block committed (2-chain) from blocks we can serve.
+        const snap = await store.loadServableSnapshot(2);
         if (snap === null) return { type: 'error', message: 'no snapshot' };
         return { type: 'snapshotResponse', at: snap.at, stateRoot: snap.stateRoot, receiptsRoot: snap.receiptsRoot, snapshot: snap.state };
       }

@@ -174,9 +174,11 @@ export class ReplicaNode implements ReplicaServices {
       while (!this.stopped && this.paused === 0) {
         const input = this.urgent.shift() ?? this.inputs.shift();
         if (input === undefined) break;
+        const t0 = performance.now();
         const effects = this.core.step(input);
         if (this.tracing) this.trace(input, effects);
         await this.carryOut(effects);
+        this.o.metrics.stepLatency.observe((performance.now() - t0) / 1000);
       }
     } catch (e) {
       this.o.log.fatal({ err: (e as Error).stack }, 'replica driver failed');
@@ -213,9 +215,12 @@ export class ReplicaNode implements ReplicaServices {
   private async carryOut(effects: Effect[]): Promise<void> {
     for (const e of effects) {
       switch (e.type) {
-        case 'persist':
+        case 'persist': {
+          const t0 = performance.now();
           await this.o.store.saveSafety(e.safety);
+          this.o.metrics.persistLatency.observe((performance.now() - t0) / 1000);
           break;
+        }
         case 'send':
           this.count(e.message);
           if (e.to !== this.self) this.net?.send(e.to, encodeConsensusMessage(e.message));

@@ -1,15 +1,17 @@
-// One level database per replica: safety state, committed blocks with their certificates,
-// execution results (receipts and roots), the (client, seq) -> receipt index, hybrid-signed roots
-// and state snapshots. Writes go through one queue so they land in the order they were issued
-// (level runs operations concurrently on its thread pool). Safety state is written with
-// `sync: true` and the caller waits for it before any vote leaves (persist-before-send).
+// One level database per replica: committed blocks with their certificates, execution records
+// (receipts and roots), the (client, seq) -> receipt index, hybrid-signed roots and state
+// snapshots; plus the consensus safety state in its own small file (safety-file.ts), fdatasync'ed
+// before any vote leaves (persist-before-send) without waiting behind block writes.
 //
-// Commit batches are written without their own fsync and become durable with the next synced write:
-// LevelDB appends every write to one log, so syncing a later write syncs all earlier ones. A commit
-// normally comes in the same consensus step as a vote's safety write, so one fsync covers both;
-// when no synced write follows soon, a sync marker is written. `saveCommit` resolves only once the
-// commit is durable either way, so receipts are never acknowledged from volatile state.
+// Level writes go through one queue so they land in the order they were issued (level runs
+// operations concurrently on its thread pool). Commit batches are written without their own fsync
+// and made durable by group commit: one synced marker write covers every batch before it (LevelDB
+// appends every write to one log), and while a sync is in flight later commits wait for the next
+// one. `saveCommit` resolves only once the commit is durable, so receipts are never acknowledged
+// from volatile state.
+import { mkdirSync } from 'node:fs';
 import { Level } from 'level';
+import { SafetyFile } from './safety-file.js';
 import type { SafetyState } from '../../consensus/types.js';
 import type { CommittedBlock } from '../proto/sync-codec.js';
 import type { SignedRoots } from '../replica/services.js';
@@ -34,9 +36,9 @@ import {
 /** Heights as fixed-width hex so level's lexicographic order is numeric order. */
 const h16 = (height: number) => height.toString(16).padStart(14, '0');
 const KEY = {
-  safety: 'meta:safety',
   tip: 'meta:tip',
   snapshot: 'meta:snapshot',
+  snapshotPrev: 'meta:snapshot-prev',
   syncMarker: 'meta:sync',
   block: (height: number) => `block:${h16(height)}`,
   exec: (height: number) => `exec:${h16(height)}`,
@@ -61,8 +63,11 @@ export class ReplicaStore {
   private syncedSeq = 0;
   private readonly durableWaiters: Array<{ seq: number; resolve: () => void; reject: (e: Error) => void }> = [];
 
+  private syncInFlight = false;
+
   private constructor(
     private readonly db: Level<string, Uint8Array>,
+    private readonly safetyFile: SafetyFile,
     readonly dir: string,
     /** Highest height whose commit batch has been written (and for which reads are served). */
     private tipHeight: number,
@@ -74,8 +79,16 @@ export class ReplicaStore {
   private issuedTip: number;
 
   static async open(dir: string): Promise<ReplicaStore> {
+    mkdirSync(dir, { recursive: true });
     const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
     await db.open();
+    let safetyFile: SafetyFile;
+    try {
+      safetyFile = await SafetyFile.open(dir);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
     const tipBytes = await db.get(KEY.tip);
     let tip = 0;
     if (tipBytes !== undefined) {
@@ -83,7 +96,7 @@ export class ReplicaStore {
       if (tipBytes.length !== 8) throw new StoreCorruptError('tip', 'length');
       tip = t.getUint32(0) * 0x1_0000_0000 + t.getUint32(4);
     }
-    return new ReplicaStore(db, dir, tip);
+    return new ReplicaStore(db, safetyFile, dir, tip);
   }
 
   async close(): Promise<void> {
@@ -92,6 +105,7 @@ export class ReplicaStore {
     if (this.syncIssuedSeq < this.writeSeq) await this.enqueue(() => this.db.put(KEY.syncMarker, new Uint8Array(0), { sync: true }), true).catch(() => undefined);
     this.closed = true;
     await this.writeChain.catch(() => undefined);
+    await this.safetyFile.close();
     await this.db.close();
   }
 
@@ -122,32 +136,42 @@ export class ReplicaStore {
     }
   }
 
-  /** Resolves when write `seq` is covered by a completed synced write; issues a sync marker if none follows. */
+  /** Resolves when write `seq` is covered by a completed synced write (group commit). */
   private durable(seq: number): Promise<void> {
     if (this.syncedSeq >= seq) return Promise.resolve();
     const p = new Promise<void>((resolve, reject) => this.durableWaiters.push({ seq, resolve, reject }));
-    // Give the current consensus step the chance to issue its synced safety write first.
-    setImmediate(() => {
-      if (this.syncIssuedSeq < seq && !this.closed) {
-        this.enqueue(() => this.db.put(KEY.syncMarker, new Uint8Array(0), { sync: true }), true).catch((e: Error) => {
-          for (const w of this.durableWaiters.splice(0)) w.reject(e);
-        });
-      }
-    });
+    this.groupSync();
     return p;
+  }
+
+  /** One synced marker write at a time; when it lands, another if commits arrived meanwhile. */
+  private groupSync(): void {
+    if (this.syncInFlight || this.closed || this.durableWaiters.length === 0) return;
+    if (this.syncIssuedSeq >= Math.max(...this.durableWaiters.map((w) => w.seq))) return;
+    this.syncInFlight = true;
+    this.enqueue(() => this.db.put(KEY.syncMarker, new Uint8Array(0), { sync: true }), true).then(
+      () => {
+        this.syncInFlight = false;
+        this.groupSync();
+      },
+      (e: Error) => {
+        this.syncInFlight = false;
+        for (const w of this.durableWaiters.splice(0)) w.reject(e);
+      },
+    );
   }
 
   // ---- safety ----
 
   /** Durable (fsync) before it resolves: the caller sends no vote until then. */
   saveSafety(s: SafetyState): Promise<void> {
-    const bytes = encodeSafety(s);
-    return this.enqueue(() => this.db.put(KEY.safety, bytes, { sync: true }), true);
+    return this.safetyFile.write(encodeSafety(s));
   }
 
+  /** The safety state as of the last completed saveSafety before this store was opened. */
   async loadSafety(): Promise<SafetyState | null> {
-    const b = await this.db.get(KEY.safety);
-    return b === undefined ? null : decodeSafety(b);
+    const b = this.safetyFile.loaded;
+    return b === null ? null : decodeSafety(b);
   }
 
   // ---- commits ----
@@ -206,14 +230,31 @@ export class ReplicaStore {
 
   // ---- snapshots ----
 
+  /** Stores a snapshot; the previous one is kept too (see loadServableSnapshot). */
   saveSnapshot(s: SnapshotRecord): Promise<void> {
     const bytes = encodeSnapshot(s);
-    return this.enqueue(() => this.db.put(KEY.snapshot, bytes, { sync: true }), true);
+    return this.enqueue(async () => {
+      const prev = await this.db.get(KEY.snapshot);
+      const ops: Array<{ type: 'put'; key: string; value: Uint8Array }> = [{ type: 'put', key: KEY.snapshot, value: bytes }];
+      if (prev !== undefined) ops.push({ type: 'put', key: KEY.snapshotPrev, value: prev });
+      await this.db.batch(ops, { sync: true });
+    }, true);
   }
 
   async loadSnapshot(): Promise<SnapshotRecord | null> {
     const b = await this.db.get(KEY.snapshot);
     return b === undefined ? null : decodeSnapshot(b);
+  }
+
+  /** The newest stored snapshot with at least `blocksAfter` committed blocks stored after it. */
+  async loadServableSnapshot(blocksAfter: number): Promise<SnapshotRecord | null> {
+    for (const k of [KEY.snapshot, KEY.snapshotPrev]) {
+      const b = await this.db.get(k);
+      if (b === undefined) continue;
+      const s = decodeSnapshot(b);
+      if (s.at.block.height + blocksAfter <= this.tipHeight) return s;
+    }
+    return null;
   }
 
   /**

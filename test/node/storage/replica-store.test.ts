@@ -7,6 +7,8 @@ import { hybridKeyPair, hybridSign } from '../../../crypto/hybrid.js';
 import { ReplicaStore } from '../../../node/storage/replica-store.js';
 import { StoreCorruptError } from '../../../node/storage/records.js';
 import { Level } from 'level';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SAFETY_FILE, SLOT_BYTES } from '../../../node/storage/safety-file.js';
 
 function plain(v: unknown): unknown {
   if (v instanceof Uint8Array) return Array.from(v);
@@ -88,13 +90,33 @@ describe('node/storage replica store', () => {
 
   it('reports a corrupt record with a clear error instead of returning garbage', async () => {
     const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
-    await db.put('meta:safety', new Uint8Array([9, 9, 9]));
+    await db.put(`exec:${(1).toString(16).padStart(14, '0')}`, new Uint8Array([9, 9, 9]));
     await db.close();
     const s = await ReplicaStore.open(dir);
     try {
-      await assert.rejects(s.loadSafety(), StoreCorruptError);
+      await assert.rejects(s.getExecution(1), StoreCorruptError);
     } finally {
       await s.close();
     }
+  });
+
+  it('safety file: survives a torn last write, refuses to start when no slot is valid', async () => {
+    const base: SafetyState = { highestVotedView: 7, lockedView: 5, highQc: qc(6, 2) };
+    let s = await ReplicaStore.open(dir);
+    await s.saveSafety(base);
+    await s.saveSafety({ ...base, highestVotedView: 8 });
+    await s.close();
+    // Tear the newest slot (seq 2 lives in slot 0): the previous state must come back.
+    const file = join(dir, SAFETY_FILE);
+    const bytes = readFileSync(file);
+    bytes[40] ^= 0xff;
+    writeFileSync(file, bytes);
+    s = await ReplicaStore.open(dir);
+    assert.equal((await s.loadSafety())?.highestVotedView, 7);
+    await s.close();
+    // Damage both slots: the state is gone, and starting fresh could double-vote.
+    bytes[SLOT_BYTES + 40] ^= 0xff;
+    writeFileSync(file, bytes);
+    await assert.rejects(ReplicaStore.open(dir), /no valid slot/);
   });
 });
