@@ -18,7 +18,7 @@
 //
 // The client id is ed25519KeyId(publicKey); the body's `principal` must equal it, and the body may
 // not assert `signers` (only verified co-signatures produce them).
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { concatBytes } from '../../crypto/bytes.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
@@ -80,13 +80,72 @@ const verifiedEnvelopes = new Set<string>();
 const VERIFIED_CACHE_MAX = 32_768;
 
 function clientSignatureValid(bytes: Uint8Array, version: number, publicKey: Uint8Array, signature: Uint8Array, rest: Uint8Array): boolean {
-  // A process-local cache key (never on the wire), so plain SHA-256 rather than a domain tag.
-  const key = createHash('sha256').update(bytes).digest('hex');
+  const key = envelopeKey(bytes);
   if (verifiedEnvelopes.has(key)) return true;
   if (!ed25519Verify(publicKey, signedDigest(version, publicKey, rest), signature)) return false;
+  remember(key);
+  return true;
+}
+
+// DER prefix that wraps a raw Ed25519 public key for node:crypto (SPKI, OID 1.3.101.112).
+const SPKI_PREFIX = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00);
+const keyObjects = new Map<string, KeyObject>();
+const KEY_OBJECTS_MAX = 4096;
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject | null {
+  const id = Buffer.from(publicKey).toString('hex');
+  let k = keyObjects.get(id);
+  if (k === undefined) {
+    try {
+      k = createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
+    } catch {
+      return null; // OpenSSL refuses some encodings; the synchronous ZIP-215 check decides those
+    }
+    if (keyObjects.size >= KEY_OBJECTS_MAX) keyObjects.delete(keyObjects.keys().next().value as string);
+    keyObjects.set(id, k);
+  }
+  return k;
+}
+
+/**
+ * Checks an envelope's client signature on libuv's thread pool (node:crypto's asynchronous
+ * Ed25519 verification) instead of the event loop, and remembers a success, so the following
+ * `decodeSignedCommand` of the same bytes is a hash lookup. Never rejects and decides nothing:
+ * a failure here (or any odd input) only means the synchronous check, with the full ZIP-215 rule,
+ * runs later as usual. The client service calls it on admission; a replica may call it when
+ * commands arrive from peers, before it executes them.
+ */
+export function prevalidateEnvelope(bytes: Uint8Array): Promise<void> {
+  if (!(bytes instanceof Uint8Array) || bytes.length <= HEADER_BYTES || bytes.length > MAX_ENVELOPE_BYTES) return Promise.resolve();
+  const version = bytes[0];
+  if (version !== ENVELOPE_VERSION && version !== ENVELOPE_VERSION_COSIGNED) return Promise.resolve();
+  const key = envelopeKey(bytes);
+  if (verifiedEnvelopes.has(key)) return Promise.resolve();
+  const publicKey = bytes.subarray(1, 1 + ED25519_PUBLIC_KEY_BYTES);
+  const k = publicKeyObject(publicKey);
+  if (k === null) return Promise.resolve();
+  const digest = signedDigest(version, publicKey, bytes.subarray(HEADER_BYTES));
+  const signature = bytes.subarray(1 + ED25519_PUBLIC_KEY_BYTES, HEADER_BYTES);
+  return new Promise((resolve) => {
+    try {
+      cryptoVerify(null, digest, k, signature, (err, ok) => {
+        if (err === null && ok) remember(key);
+        resolve();
+      });
+    } catch {
+      resolve();
+    }
+  });
+}
+
+function envelopeKey(bytes: Uint8Array): string {
+  // A process-local cache key (never on the wire), so plain SHA-256 rather than a domain tag.
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function remember(key: string): void {
   if (verifiedEnvelopes.size >= VERIFIED_CACHE_MAX) verifiedEnvelopes.delete(verifiedEnvelopes.values().next().value as string);
   verifiedEnvelopes.add(key);
-  return true;
 }
 
 /** What a client signs: everything but the signature, under the client-command tag. */

@@ -9,7 +9,7 @@ import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
 import { readFrames } from '../net/framing.js';
 import type { ReplicaServices } from '../replica/services.js';
 import { ClientCodecError, decodeRequest, encodeResponse, type ClientRequest, type ClientResponse } from './codec.js';
-import { decodeSignedCommand } from './envelope.js';
+import { decodeSignedCommand, prevalidateEnvelope } from './envelope.js';
 import { FrameWriter } from './frame-writer.js';
 import { CLIENT_PROTOCOL, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
 
@@ -41,6 +41,8 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
   async function answer(req: ClientRequest): Promise<ClientResponse> {
     switch (req.kind) {
       case 'submit': {
+        // The Ed25519 check runs on the thread pool first; decoding then finds it done.
+        await prevalidateEnvelope(req.envelope);
         const d = decodeSignedCommand(req.envelope, opts.chainId === undefined ? undefined : { chainId: opts.chainId });
         if (!d.ok) {
           counts.badEnvelopes++;

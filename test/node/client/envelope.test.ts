@@ -4,7 +4,7 @@ import { ed25519KeyPair, ed25519Sign } from '../../../crypto/ed25519.js';
 import { Tag, hashTagged } from '../../../crypto/hash.js';
 import type { KernelCommand } from '../../../kernel/api.js';
 import { hybridKeyId, hybridKeyPair } from '../../../crypto/hybrid.js';
-import { MAX_ENVELOPE_BYTES, clientIdOf, decodeSignedCommand, encodeSignedCommand, governanceCosignature } from '../../../node/client/envelope.js';
+import { MAX_ENVELOPE_BYTES, clientIdOf, decodeSignedCommand, encodeSignedCommand, governanceCosignature, prevalidateEnvelope } from '../../../node/client/envelope.js';
 
 const alice = ed25519KeyPair(new Uint8Array(32).fill(1));
 const mallory = ed25519KeyPair(new Uint8Array(32).fill(2));
@@ -53,6 +53,19 @@ describe('client envelope', () => {
       const t = bytes.slice();
       t[at] ^= 1;
       assert.match(reason(t), /signature/);
+    }
+  });
+
+  it('prevalidation off the event loop agrees with decoding and never rejects', async () => {
+    const good = encodeSignedCommand(alice.secretKey, put(id, 10, 'pre'));
+    await prevalidateEnvelope(good);
+    assert.ok(decodeSignedCommand(good).ok);
+    const bad = encodeSignedCommand(alice.secretKey, put(id, 11, 'pre'));
+    bad[50] ^= 1;
+    await prevalidateEnvelope(bad);
+    assert.match(reason(bad), /bad client signature/);
+    for (const junk of [new Uint8Array(0), new Uint8Array(200).fill(1), new Uint8Array(MAX_ENVELOPE_BYTES + 5), 'x' as unknown as Uint8Array]) {
+      await prevalidateEnvelope(junk); // resolves, whatever the input
     }
   });
 
