@@ -226,7 +226,7 @@ export class CatchUp {
     // ours at that height. One matching height proves the snapshot state, since execution is deterministic.
     const ours = new Map<number, { stateRoot: Uint8Array; receiptsRoot: Uint8Array }>([[at.block.height, { stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot }]]);
     for (const c of v.committed.slice(1)) {
-      const ex = executeBlock(kernel, c.block);
+      const ex = executeBlock(kernel, c.block, (this.o.cluster.genesis as { chainId: string }).chainId);
       kernel = ex.state;
       ours.set(c.block.height, { stateRoot: ex.execution.stateRoot, receiptsRoot: ex.execution.receiptsRoot });
     }

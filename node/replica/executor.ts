@@ -16,12 +16,14 @@ export interface ExecutedBlock {
   invalid: Array<{ client: string; seq: number; reason: string }>;
 }
 
-export function executeBlock(state: KernelState, block: Block): ExecutedBlock {
+/** `chainId` (the genesis chainId) lets co-signed governance envelopes verify; without it they are skipped. */
+export function executeBlock(state: KernelState, block: Block, chainId?: string): ExecutedBlock {
+  const ctx = chainId === undefined ? undefined : { chainId };
   const batch: KernelCommand[] = [];
   const commands: ExecutedBlock['commands'] = [];
   const invalid: ExecutedBlock['invalid'] = [];
   for (const c of block.commands) {
-    const d = decodeSignedCommand(c.bytes);
+    const d = decodeSignedCommand(c.bytes, ctx);
     if (!d.ok) {
       invalid.push({ client: c.client, seq: c.seq, reason: d.reason });
       continue;

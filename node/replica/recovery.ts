@@ -48,7 +48,7 @@ export async function recover(store: ReplicaStore, genesis: Genesis, log: Logger
     const c = await store.getCommitted(h);
     const stored = await store.getExecution(h);
     if (c === null || stored === null) throw new StoreCorruptError('chain', `height ${h} missing while replaying to ${tip}`);
-    const ex = executeBlock(kernel, c.block);
+    const ex = executeBlock(kernel, c.block, genesis.chainId);
     kernel = ex.state;
     if (!bytesEqual(ex.execution.stateRoot, stored.stateRoot) || !bytesEqual(ex.execution.receiptsRoot, stored.receiptsRoot)) {
       throw new StoreCorruptError('chain', `re-executing height ${h} gives different roots than recorded (non-deterministic kernel or corrupt database)`);

@@ -89,6 +89,9 @@ export class ReplicaNode implements ReplicaServices {
   /** Highest committed height any peer reported (catch-up fills it in). */
   peerHeight = 0;
   private fatal: ((e: Error) => void) | null = null;
+  private get chainId(): string {
+    return (this.o.cluster.genesis as { chainId: string }).chainId;
+  }
 
   private constructor(private readonly o: ReplicaNodeOptions) {
     this.f = o.cluster.f;
@@ -269,7 +272,7 @@ export class ReplicaNode implements ReplicaServices {
   // ---- execution ----
 
   private commit(block: Block, qc: QuorumCert): void {
-    const ex = executeBlock(this.kernel, block);
+    const ex = executeBlock(this.kernel, block, this.chainId);
     this.kernel = ex.state;
     this.executedHeight = block.height;
     for (const bad of ex.invalid) {

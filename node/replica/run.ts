@@ -98,7 +98,7 @@ export async function startReplica(configFile: string, opts: StartOptions = {}):
     await catchUp.start();
     cleanups.push(() => catchUp.stop());
 
-    const client: ClientServiceHandle = await mountClientService(host, node, { log, metrics });
+    const client: ClientServiceHandle = await mountClientService(host, node, { log, metrics, chainId: (cluster.genesis as { chainId: string }).chainId });
     cleanups.push(() => client.close());
 
     if (opts.serveMetrics ?? me.metricsPort > 0) {
