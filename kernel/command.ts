@@ -1,6 +1,7 @@
 // Kernel commands as bytes: the canonical encoding of `{ principal, seq, type, fields, signers? }`.
 // decodeCommand is strict (exact key set, types, sizes) because its input comes from the network.
-import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
+import { canonicalDecode, type CanonicalValue } from '../crypto/canonical.js';
+import { encodeCommandBytes } from './command-encoding.js';
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { KERNEL_LIMITS } from './limits.js';
 import type { KernelCommand } from './types.js';
@@ -14,14 +15,7 @@ export class CommandDecodeError extends Error {
 
 /** Canonical bytes of a command. Throws CanonicalError on values with no canonical form. */
 export function encodeCommand(cmd: KernelCommand): Uint8Array {
-  const obj: Record<string, CanonicalValue> = {
-    principal: cmd.principal,
-    seq: cmd.seq,
-    type: cmd.type,
-    fields: cmd.fields,
-  };
-  if (cmd.signers !== undefined) obj.signers = cmd.signers;
-  return canonicalEncode(obj);
+  return encodeCommandBytes(cmd);
 }
 
 /** hashTagged(Tag.command, encodeCommand(cmd)): what receipts and approval requests name a command by. */

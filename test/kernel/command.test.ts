@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { canonicalEncode } from '../../crypto/canonical.js';
+import { canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
 import { CommandDecodeError, decodeCommand, encodeCommand, type KernelCommand } from '../../kernel/api.js';
+import { randomBatches } from './fixtures/random-workload.js';
 
 describe('kernel commands', () => {
   const cmd: KernelCommand = { principal: 'alice', seq: 7, type: 'put', fields: { key: 'k', value: 'v', n: 3, b: new Uint8Array([1, 2]) }, signers: ['x'] };
@@ -35,5 +36,50 @@ describe('kernel commands', () => {
     const bytes = encodeCommand(cmd);
     assert.throws(() => decodeCommand(bytes.subarray(0, bytes.length - 1)), CommandDecodeError);
     assert.throws(() => decodeCommand(new Uint8Array([0xff, 0, 1])), CommandDecodeError);
+  });
+});
+
+describe('the direct command encoder', () => {
+  const reference = (c: KernelCommand) => {
+    const o: Record<string, CanonicalValue> = { principal: c.principal, seq: c.seq, type: c.type, fields: c.fields };
+    if (c.signers !== undefined) o.signers = c.signers;
+    return canonicalEncode(o);
+  };
+
+  it('writes exactly the canonical bytes for a random workload', () => {
+    let n = 0;
+    for (const batch of randomBatches(8, 5, 60)) {
+      for (const c of batch) {
+        assert.deepEqual(encodeCommand(c), reference(c));
+        n++;
+      }
+    }
+    assert.equal(n, 300);
+  });
+
+  it('matches canonicalEncode on edge cases (unicode, bytes, nesting, signers, prototype names)', () => {
+    const fieldSets: Record<string, CanonicalValue>[] = [
+      {},
+      { b: 1, a: 2, B: 3, _: 4, a0: 5 },
+      { key: 'é日本🙂', n: -(2 ** 53 - 1), m: 2 ** 53 - 1, t: true, f: false, z: null },
+      { bytes: new Uint8Array([0, 255, 7]), empty: new Uint8Array(0), s: '' },
+      { nested: { x: [1, 'two'] }, list: ['a'] },
+      { 'ünï': 1, u: 2 },
+      { constructor: 'c', toString: 't', __proto__x: 1 },
+    ];
+    for (const fields of fieldSets) {
+      for (const signers of [undefined, [], ['k1', 'ключ']]) {
+        for (const principal of ['p', 'π-principal']) {
+          const c: KernelCommand = signers === undefined ? { principal, seq: 2 ** 40, type: 'put', fields } : { principal, seq: 0, type: 't.é', fields, signers };
+          assert.deepEqual(encodeCommand(c), reference(c), JSON.stringify({ fields: Object.keys(fields), signers, principal }));
+        }
+      }
+    }
+  });
+
+  it('refuses what has no canonical form, like canonicalEncode', () => {
+    assert.throws(() => encodeCommand({ principal: 'p', seq: 1, type: 't', fields: { s: 'lone \ud800' } }), /surrogate/);
+    assert.throws(() => encodeCommand({ principal: 'p', seq: 1.5, type: 't', fields: {} }), /safe integer/);
+    assert.throws(() => encodeCommand({ principal: 'p', seq: 1, type: 't', fields: { x: undefined as unknown as CanonicalValue } }), /undefined/);
   });
 });
