@@ -75,6 +75,7 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     open.add(stream);
     let inFlight = 0;
     let inputEnded = false;
+    let badOnStream = 0;
     const writer = new FrameWriter(stream, (e) => {
       log?.debug({ err: e.message }, 'client stream write failed');
       stream.abort(e);
@@ -88,8 +89,12 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
         ({ id, req } = decodeRequest(frame));
       } catch (e) {
         counts.badFrames++;
+        badOnStream++;
         opts.metrics?.drop('malformed');
-        log?.warn({ err: (e as Error).message, bytes: frame.length }, 'malformed client frame dropped');
+        // One warning per stream; a peer flooding garbage must not flood the log too (the metric counts all).
+        const line = { err: (e as Error).message, bytes: frame.length, dropped: badOnStream };
+        if (badOnStream === 1) log?.warn(line, 'malformed client frame dropped');
+        else log?.debug(line, 'malformed client frame dropped');
         reply(0, { kind: 'error', code: 'bad-request', message: e instanceof ClientCodecError ? e.message : 'malformed request' });
         return;
       }
