@@ -5,6 +5,7 @@
 // test/kernel/command.test.ts compares both byte for byte.
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import type { KernelCommand } from './types.js';
+import { isAscii, utf8Length } from './utf8.js';
 
 const T_NULL = 0x00;
 const T_FALSE = 0x01;
@@ -16,29 +17,6 @@ const T_ARRAY = 0x06;
 const T_OBJECT = 0x07;
 const TWO_32 = 2 ** 32;
 const textEncoder = new TextEncoder();
-
-/** UTF-8 length of `s`, or -1 when it holds a lone surrogate. */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (d < 0xdc00 || d > 0xdfff) return -1;
-      n += 4;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return -1;
-    else n += 3;
-  }
-  return n;
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-  return true;
-}
 
 /** Encoded size of a scalar value, or -1 if it is not one this encoder writes. */
 function scalarSize(v: CanonicalValue): number {

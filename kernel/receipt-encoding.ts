@@ -6,6 +6,7 @@
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import { utf8 } from '../crypto/bytes.js';
 import type { Receipt } from './types.js';
+import { utf8Length } from './utf8.js';
 
 /** The receipt's keys in canonical (UTF-8 byte) order. */
 export const RECEIPT_KEYS = [
@@ -25,24 +26,6 @@ const TWO_32 = 2 ** 32;
 const KEY_BYTES = RECEIPT_KEYS.map((k) => utf8(k));
 const KEYS_SIZE = KEY_BYTES.reduce((n, k) => n + 4 + k.length, 0);
 const textEncoder = new TextEncoder();
-
-/** UTF-8 length of `s`, or -1 when it holds a lone surrogate (no canonical encoding). */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (d < 0xdc00 || d > 0xdfff) return -1;
-      n += 4;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return -1;
-    else n += 3;
-  }
-  return n;
-}
 
 function plain(r: Receipt): Record<string, CanonicalValue> {
   const o: Record<string, CanonicalValue> = {};
