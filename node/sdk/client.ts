@@ -127,7 +127,11 @@ export class Client {
    * With `{ local: true }` one replica answers from its current state (fast, possibly stale).
    */
   async read(key: string, opts: { local?: boolean } = {}): Promise<CanonicalValue | null> {
-    if (!opts.local) return (await this.submit('get', { key })).receipt.output;
+    if (!opts.local) {
+      const r = (await this.submit('get', { key })).receipt;
+      if (r.result !== 'ok') throw new Error(`read of ${JSON.stringify(key)} was ${r.result}: ${r.reason ?? r.decision} (does the descriptor define get {key}?)`);
+      return r.output;
+    }
     const t = await this.transport;
     let last = 'no replica answered';
     for (const ch of this.order(t)) {
