@@ -46,8 +46,6 @@ export interface ConsensusParams {
   viewTimeoutMs: number;
   /** Upper bound of the back-off. */
   viewTimeoutMaxMs: number;
-  /** Leader waits at most this long for more commands before proposing a non-full block. */
-  proposeDelayMs: number;
   /** A kernel snapshot is stored every this many executed heights. */
   snapshotEvery: number;
   /** Committed blocks each replica keeps in memory for peers' in-consensus sync; older gaps use catch-up. */
@@ -87,7 +85,6 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   batchMax: 2000,
   viewTimeoutMs: 1000,
   viewTimeoutMaxMs: 30_000,
-  proposeDelayMs: 2,
   snapshotEvery: 100,
   retainCommittedBlocks: 256,
   snapshotCatchUpBlocks: 5000,
@@ -161,7 +158,6 @@ export function validateCluster(raw: unknown, where = 'cluster.json'): ClusterFi
     batchMax: int(c.batchMax ?? DEFAULT_CONSENSUS.batchMax, `${where}.consensus.batchMax`, 1, 100_000),
     viewTimeoutMs: int(c.viewTimeoutMs ?? DEFAULT_CONSENSUS.viewTimeoutMs, `${where}.consensus.viewTimeoutMs`, 10, 600_000),
     viewTimeoutMaxMs: int(c.viewTimeoutMaxMs ?? DEFAULT_CONSENSUS.viewTimeoutMaxMs, `${where}.consensus.viewTimeoutMaxMs`, 10, 3_600_000),
-    proposeDelayMs: int(c.proposeDelayMs ?? DEFAULT_CONSENSUS.proposeDelayMs, `${where}.consensus.proposeDelayMs`, 0, 10_000),
     snapshotEvery: int(c.snapshotEvery ?? DEFAULT_CONSENSUS.snapshotEvery, `${where}.consensus.snapshotEvery`, 1, 1_000_000),
     retainCommittedBlocks: int(c.retainCommittedBlocks ?? DEFAULT_CONSENSUS.retainCommittedBlocks, `${where}.consensus.retainCommittedBlocks`, 2, 1_000_000),
     snapshotCatchUpBlocks: int(c.snapshotCatchUpBlocks ?? DEFAULT_CONSENSUS.snapshotCatchUpBlocks, `${where}.consensus.snapshotCatchUpBlocks`, 1, 1_000_000_000),
