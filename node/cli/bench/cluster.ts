@@ -21,6 +21,23 @@ export interface ClusterBenchResult extends LoadResult {
   nodes: number;
   cores: number;
   loadAvgBefore: number;
+  /** From replica 0's /metrics after the run (whole run incl. warm-up): how the work was batched. */
+  replica0?: { blocks: number; commands: number; commandsPerBlock: number; views: number; timeouts: number };
+}
+
+/** A few counters of one replica's Prometheus endpoint; undefined when it has none or does not answer. */
+async function scrape(port: number, host = '127.0.0.1'): Promise<ClusterBenchResult['replica0']> {
+  if (port === 0) return undefined;
+  try {
+    const res = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(3000) });
+    const text = await res.text();
+    const v = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+    const blocks = v('knhk_commits_total');
+    const commands = v('knhk_committed_commands_total');
+    return { blocks, commands, commandsPerBlock: Math.round((commands / Math.max(1, blocks)) * 10) / 10, views: v('knhk_view'), timeouts: v('knhk_timeouts_total') };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ClusterBenchOptions {
@@ -48,7 +65,8 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
     const keys = Array.from({ length: o.clients }, (_, j) => readEd25519KeyFile(clientKeyFile(dir, j)));
     o.log?.(`${o.clients} clients, ${o.warmupS} s warm-up, ${o.durationS} s measured (${o.verify ? 'verified receipts' : 'receipts'}) ...\n`);
     const r = await runLoad({ cluster: c, keys, durationMs: o.durationS * 1000, warmupMs: o.warmupS * 1000, mode: o.verify ? 'verified' : 'lean' });
-    return { bench: 'cluster', nodes: c.validators.length, cores: availableParallelism(), loadAvgBefore, ...r };
+    const replica0 = await scrape(c.validators[0].metricsPort, c.validators[0].metricsHost);
+    return { bench: 'cluster', nodes: c.validators.length, cores: availableParallelism(), loadAvgBefore, ...r, ...(replica0 ? { replica0 } : {}) };
   } finally {
     await cluster?.stop();
     if (!external && !o.keep && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
@@ -88,6 +106,7 @@ export const clusterBench: CommandModule = (bench: Command, io) => {
         `cluster: ${r.nodes} replicas, ${r.clients} clients, ${r.durationS} s (${r.mode})\n` +
           `  committed ${r.committed} commands = ${r.cmdsPerSec} cmds/s\n` +
           `  latency ms: p50 ${r.latencyMs.p50}  p90 ${r.latencyMs.p90}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}\n` +
+          (r.replica0 ? `  replica 0: ${r.replica0.blocks} blocks, ${r.replica0.commandsPerBlock} commands/block, view ${r.replica0.views}, ${r.replica0.timeouts} timeouts\n` : '') +
           (r.errors > 0 ? `  errors: ${r.errors} (first: ${r.firstError})\n` : ''),
       );
     });
