@@ -6,15 +6,20 @@ import type { ClusterFile } from '../cluster/config.js';
 import { clientAddress } from '../cluster/config.js';
 import { createHost } from '../net/host.js';
 import { ClientChannel } from './channel.js';
+import { RootsCollector } from './roots.js';
 import { SignatureCache } from './verify.js';
 
 export class ClientTransport {
   readonly signatures = new SignatureCache();
+  /** Shared by every client of this transport: one collection of signed roots per block. */
+  readonly roots: RootsCollector;
   private constructor(
     readonly cluster: ClusterFile,
     private readonly host: Libp2p,
     readonly channels: ClientChannel[],
-  ) {}
+  ) {
+    this.roots = new RootsCollector(cluster, channels);
+  }
 
   static async create(cluster: ClusterFile): Promise<ClientTransport> {
     const host = await createHost({ listen: [] });

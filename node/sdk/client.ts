@@ -17,7 +17,6 @@ import { loadCluster, type ClusterFile } from '../cluster/config.js';
 import { bundleToJson, type BundleJson, type ReceiptBundle } from '../client/bundle.js';
 import { ChannelError } from '../client/channel.js';
 import { clientIdOf, encodeSignedCommand, governanceCosignature } from '../client/envelope.js';
-import { RootsCollector } from '../client/roots.js';
 import { ClientTransport } from '../client/transport.js';
 import { verifyReceiptBundle } from '../client/verify.js';
 import type { ReceiptRecord, ReplicaStatus } from '../replica/services.js';
@@ -83,7 +82,6 @@ export class Client {
   private readonly seqFile: string | undefined;
   private readonly ownsTransport: boolean;
   private transport: Promise<ClientTransport>;
-  private collector: Promise<RootsCollector>;
   private lastSeq = 0;
   /** Submits of one client run one at a time: the kernel requires increasing sequence numbers, and a retry on another replica must not overtake an earlier command. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -104,10 +102,8 @@ export class Client {
     if (this.seqFile !== undefined) this.lastSeq = readSeqFile(this.seqFile);
     this.ownsTransport = opts.transport === undefined;
     this.transport = opts.transport ? Promise.resolve(opts.transport) : ClientTransport.create(this.cluster);
-    this.collector = this.transport.then((t) => new RootsCollector(this.cluster, t.channels));
     // Surface a failed start on first use, not as an unhandled rejection.
     this.transport.catch(() => {});
-    this.collector.catch(() => {});
   }
 
   /**
@@ -200,10 +196,9 @@ export class Client {
     const envelope = encodeSignedCommand(this.secretKey, cmd, this.publicKey, cosigs);
     const { record, replica } = await this.submitWithRetries(t, envelope, cmd.seq);
 
-    const collector = await this.collector;
     let signatures;
     try {
-      signatures = await collector.collect(record, this.timeoutMs);
+      signatures = await t.roots.collect(record, this.timeoutMs);
     } catch (e) {
       throw new VerificationError(`receipt of seq ${cmd.seq} from replica ${replica}: ${(e as Error).message}`);
     }
