@@ -1,7 +1,7 @@
-// Simulated clients: the key-value workload. Each client has at most one operation outstanding,
-// broadcasts its signed command to every replica, retries with the same (client, seq) until it has
-// f+1 matching replies (so up to f Byzantine replicas cannot make it accept a wrong result), and
-// records every operation in the history. Keys come from a small space so gets race with puts.
+// Simulated clients. Each client has at most one operation outstanding, broadcasts its signed
+// command to every replica, retries with the same (client, seq) until it has f+1 matching replies
+// (so up to f Byzantine replicas cannot make it accept a wrong result), and records every operation
+// in the history. What the operations are is the workload's business (sim/workloads.ts).
 import type { CanonicalValue } from '../crypto/canonical.js';
 import type { KernelCommand, PrincipalEntry, Receipt } from '../kernel/api.js';
 import type { History, RegisterValue } from './history.js';

@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UsageError, intOption, printJson, type CommandModule, type CliIo } from '../command.js';
 import { runSim, type SimReport } from '../../../sim/run.js';
-import { runSweep, parseSeedRange, failureOf } from '../../../sim/sweep.js';
+import { runSweep, parseSeedRange, failureOf, type SweepFailure, type SweepReport } from '../../../sim/sweep.js';
+import { runSweepParallel } from '../../../sim/parallel-sweep.js';
 import { parseFaultClasses } from '../../../sim/faults.js';
 import { defaultSimOptions, validateSimOptions, type SimOptions } from '../../../sim/options.js';
 import { formatTimeline } from '../../../sim/timeline.js';
@@ -34,6 +35,7 @@ interface SimFlags {
   timelineNode?: string;
   unsafeTestOnly?: string;
   wire: boolean;
+  jobs: number;
   json?: boolean;
 }
 
@@ -128,7 +130,7 @@ function runOne(io: CliIo, f: SimFlags): void {
   summary(io, report, o);
 }
 
-function runRange(io: CliIo, f: SimFlags): void {
+async function runRange(io: CliIo, f: SimFlags): Promise<void> {
   let range;
   try {
     range = parseSeedRange(f.seeds!);
@@ -139,14 +141,22 @@ function runRange(io: CliIo, f: SimFlags): void {
   const base = toOptions(f, range.from);
   const bar = progressBar(!f.json, range.to - range.from + 1, 'seeds');
   let done = 0;
-  const sweep = runSweep(base, range.from, range.to, (seed, r) => {
+  const onRun = (seed: number, failure: SweepFailure | null) => {
     bar?.update(++done);
-    if (!f.json && !r.ok) io.err(`seed ${seed} FAILED: ${failureOf(r, { ...base, seed })?.detail}\n`);
-  });
-  bar?.stop();
+    if (!f.json && failure) io.err(`seed ${seed} FAILED: ${failure.detail}\n`);
+  };
+  let sweep: SweepReport;
+  try {
+    sweep =
+      f.jobs > 1
+        ? await runSweepParallel(base, range.from, range.to, f.jobs, (seed, _ok, failure) => onRun(seed, failure))
+        : runSweep(base, range.from, range.to, (seed, r) => onRun(seed, failureOf(r, { ...base, seed })));
+  } finally {
+    bar?.stop();
+  }
   io.exitCode = sweep.ok ? 0 : 1;
   if (f.json) {
-    printJson(io, { ...sweep, nodes: base.nodes, byzantine: base.byzantine, engine: 'hotstuff', faults: base.faults });
+    printJson(io, { ...sweep, nodes: base.nodes, byzantine: base.byzantine, engine: 'hotstuff', faults: base.faults, jobs: f.jobs });
     return;
   }
   io.out(`${sweep.ok ? 'PASS' : 'FAIL'}  seeds ${sweep.seeds}: ${sweep.passed}/${sweep.runs} passed, ${sweep.committedCommands} commands committed, ${sweep.wallMs} wall ms\n`);
@@ -161,6 +171,7 @@ export const simCommand: CommandModule = (program: Command, io) => {
     .option('--byzantine <f>', 'Byzantine replicas (the last f ids)', intOption('byzantine', 0, 33), defaultSimOptions.byzantine)
     .option('--seed <s>', 'seed of the run', intOption('seed', 0), 1)
     .option('--seeds <A..B>', 'run every seed in A..B and report the failures')
+    .option('--jobs <n>', 'with --seeds: worker threads (default 1)', intOption('jobs', 1, 64), 1)
     .option('--commands <c>', 'client operations in total', intOption('commands', 0, 10_000_000), defaultSimOptions.commands)
     .option('--faults <list>', 'loss,dup,reorder,partition,crash,skew,equivocate,twins,doublevote,badvote,withhold,garbage | all | none')
     .option('--regions <r>', 'regions of the latency matrix (1 ms inside, 40-120 ms across)', intOption('regions', 1, 16), defaultSimOptions.regions)
@@ -176,9 +187,9 @@ export const simCommand: CommandModule = (program: Command, io) => {
     .option('--unsafe-test-only <rules>', `deliberately break safety rules (${unsafeRules.join(',')}) to see the checkers catch it`)
     .option('--no-wire', 'pass consensus messages as objects instead of node/proto bytes (faster, less faithful)')
     .option('--json', 'print one JSON object')
-    .action((flags: SimFlags) => {
+    .action(async (flags: SimFlags) => {
       if (flags.timeline && flags.json) throw new UsageError('--timeline prints text: drop --json (or use --trace FILE)');
-      if (flags.seeds !== undefined) runRange(io, flags);
+      if (flags.seeds !== undefined) await runRange(io, flags);
       else runOne(io, flags);
     });
 };
