@@ -6,7 +6,8 @@
 // Ordering rules it keeps:
 //   - one input at a time; effects of a step in list order;
 //   - `persist` is awaited (fsync) before any later effect of the same step (persist-before-send);
-//   - commits are executed synchronously in order and `executed` is fed back before any other input;
+//   - commits are executed in order right after the step's other effects (so its vote leaves first),
+//     and `executed` is fed back before any other input;
 //   - a receipt is handed to a client only after its block's commit batch is durable.
 import { roundRobinLeader } from '../../consensus/pacemaker.js';
 import { Replica } from '../../consensus/replica.js';
@@ -64,6 +65,8 @@ export class ReplicaNode implements ReplicaServices {
   private kernel!: KernelState;
   private net: ValidatorNetwork | null = null;
   private readonly inputs: Input[] = [];
+  /** Commits of the current step, executed in order once its other effects are carried out. */
+  private readonly toExecute: Array<{ block: Block; qc: QuorumCert }> = [];
   private readonly urgent: Input[] = [];
   private looping = false;
   private paused = 0;
@@ -181,6 +184,9 @@ export class ReplicaNode implements ReplicaServices {
         const effects = this.core.step(input);
         if (this.tracing) this.trace(input, effects);
         await this.carryOut(effects);
+        // Committed blocks are executed after the step's other effects, so the vote or proposal
+        // of this step leaves without waiting for the kernel (envelope checks dominate its cost).
+        for (const c of this.toExecute.splice(0)) this.commit(c.block, c.qc);
         this.o.metrics.stepLatency.observe((performance.now() - t0) / 1000);
       }
     } catch (e) {
@@ -241,7 +247,7 @@ export class ReplicaNode implements ReplicaServices {
           break;
         }
         case 'commit':
-          this.commit(e.block, e.qc);
+          this.toExecute.push({ block: e.block, qc: e.qc });
           break;
         case 'report':
           this.o.log.warn({ kind: e.kind, detail: e.detail }, 'consensus report');
