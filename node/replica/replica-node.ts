@@ -380,7 +380,9 @@ export class ReplicaNode implements ReplicaServices {
   }
 
   private admit(k: string, command: ClientCommand): void {
-    if (this.admittedAt.size < MAX_QUEUED_INPUTS) this.admittedAt.set(k, performance.now());
+    // Commands admitted here but ordered elsewhere never reach onDurable here: forget them in bulk.
+    if (this.admittedAt.size >= MAX_QUEUED_INPUTS) this.admittedAt.clear();
+    this.admittedAt.set(k, performance.now());
     this.enqueue({ type: 'clientCommand', command });
     this.spread(command);
   }
