@@ -1,5 +1,6 @@
-// Simulated clients. Each client has at most one operation outstanding, broadcasts its signed
-// command to every replica, retries with the same (client, seq) until it has f+1 matching replies
+// Simulated clients. Each client has at most one operation outstanding, submits its signed command
+// to one replica (the next one on each retry, as the SDK does: sim/cluster.ts routes it), retries
+// with the same (client, seq) until it has f+1 matching replies
 // (so up to f Byzantine replicas cannot make it accept a wrong result), and records every operation
 // in the history. What the operations are is the workload's business (sim/workloads.ts).
 import type { CanonicalValue } from '../crypto/canonical.js';

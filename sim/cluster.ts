@@ -378,7 +378,7 @@ export class Cluster {
         const op = client.start(this.nowMs);
         this.checker.noteSubmitted(client.principal, op.seq, envelopeDigest(op.bytes));
         this.trace.record(this.nowMs, client.name, client.name, 'invoke', `seq=${op.seq} ${op.op}`);
-        this.broadcastRequest(e.client, op.seq, op.bytes);
+        this.submitRequest(e.client, op.seq, op.bytes, 0);
         this.queue.push(this.nowMs + this.timing.retryMs, { k: 'clientRetry', client: e.client, seq: op.seq, attempt: 1 });
         return;
       }
@@ -388,7 +388,7 @@ export class Cluster {
         if (!p || p.seq !== e.seq) return;
         this.stats.clientRetries++;
         this.trace.record(this.nowMs, client.name, client.name, 'retry', `seq=${e.seq} #${e.attempt}`);
-        this.broadcastRequest(e.client, p.seq, p.bytes);
+        this.submitRequest(e.client, p.seq, p.bytes, e.attempt);
         const backoff = this.timing.retryMs * Math.min(8, 2 ** e.attempt);
         this.queue.push(this.nowMs + backoff, { k: 'clientRetry', client: e.client, seq: e.seq, attempt: e.attempt + 1 });
         return;
@@ -424,15 +424,20 @@ export class Cluster {
     }
   }
 
-  private broadcastRequest(client: number, seq: number, bytes: Uint8Array): void {
+  /**
+   * Submits a command the way the SDK does (node/sdk/client.ts): to one replica, the next one on
+   * each retry; that replica's core forwards it to the leaders. Every replica that executes it
+   * answers, and the client waits for f+1 matching answers.
+   */
+  private submitRequest(client: number, seq: number, bytes: Uint8Array, attempt: number): void {
     const command: Command = { client: this.clients[client].principal, seq, bytes };
-    const from = this.options.nodes + client;
-    for (let h = 0; h < this.hosts.length; h++) {
-      // Each client reaches one of the Twins only, so their mempools — and so their blocks for the
+    const target = (client + attempt) % this.options.nodes;
+    for (const h of this.hostsOf[target]) {
+      // A client reaches one of the Twins only, so their mempools — and so their blocks for the
       // same view — differ: the two sides are shown two different proposals.
       const host = this.hosts[h];
       if (host.id === this.twinId && host.twin !== client % 2) continue;
-      for (const delay of this.network.route(from, host.id, this.nowMs)) {
+      for (const delay of this.network.route(this.options.nodes + client, target, this.nowMs)) {
         this.queue.push(this.nowMs + delay, { k: 'request', host: h, client, command });
       }
     }
