@@ -8,6 +8,7 @@
 // Version 2 (governance commands, co-signed by descriptor admins):
 //   0x02 | publicKey (32) | signature (64) | bodyLength u32 BE | body | count u8 |
 //   count × ( hybrid public key (1,984) | hybrid signature (3,373) )
+// Version 3 (a hybrid, post-quantum client key): see hybrid-envelope.ts.
 // Each co-signature is a hybrid signature over kernel `governancePayload(chainId, cmd)` with tag
 // GOVERNANCE_SIGNING_TAG; the verified admins' key ids become the command's `signers`.
 //
@@ -45,6 +46,7 @@ import {
 } from '../../crypto/hybrid.js';
 import { GOVERNANCE_SIGNING_TAG, decodeCommand, encodeCommand, governancePayload, type KernelCommand } from '../../kernel/api.js';
 import type { ClientCommand } from '../replica/services.js';
+import { ENVELOPE_VERSION_HYBRID, openHybridEnvelope } from './hybrid-envelope.js';
 
 export const ENVELOPE_VERSION = 1;
 export const ENVELOPE_VERSION_COSIGNED = 2;
@@ -202,6 +204,7 @@ export function decodeSignedCommand(bytes: Uint8Array, ctx?: EnvelopeContext): D
   if (bytes.length > MAX_ENVELOPE_BYTES) return { ok: false, reason: `envelope of ${bytes.length} bytes exceeds the limit of ${MAX_ENVELOPE_BYTES}` };
   if (bytes.length <= HEADER_BYTES) return { ok: false, reason: `envelope too short (${bytes.length} bytes)` };
   const version = bytes[0];
+  if (version === ENVELOPE_VERSION_HYBRID) return decodeHybrid(bytes);
   if (version !== ENVELOPE_VERSION && version !== ENVELOPE_VERSION_COSIGNED) return { ok: false, reason: `unknown envelope version ${version}` };
   const publicKey = bytes.subarray(1, 1 + ED25519_PUBLIC_KEY_BYTES);
   const signature = bytes.subarray(1 + ED25519_PUBLIC_KEY_BYTES, HEADER_BYTES);
@@ -215,16 +218,10 @@ export function decodeSignedCommand(bytes: Uint8Array, ctx?: EnvelopeContext): D
     if (typeof split === 'string') return { ok: false, reason: split };
     ({ body, cosigned } = split);
   }
-  let kernelCommand: KernelCommand;
-  try {
-    kernelCommand = decodeCommand(body);
-  } catch (e) {
-    return { ok: false, reason: `malformed command body: ${e instanceof Error ? e.message : String(e)}` };
-  }
   const client = clientIdOf(publicKey);
-  if (kernelCommand.principal !== client) return { ok: false, reason: `command principal ${kernelCommand.principal} does not match the signing key ${client}` };
-  if (kernelCommand.signers !== undefined) return { ok: false, reason: 'a client command cannot carry signers' };
-  if (!Number.isSafeInteger(kernelCommand.seq) || kernelCommand.seq < 0) return { ok: false, reason: `bad sequence number ${kernelCommand.seq}` };
+  const decoded = decodeBody(body, client);
+  if (typeof decoded === 'string') return { ok: false, reason: decoded };
+  let kernelCommand = decoded;
 
   if (version === ENVELOPE_VERSION_COSIGNED) {
     if (ctx === undefined) return { ok: false, reason: 'a co-signed envelope cannot be checked without the chain id' };
@@ -240,6 +237,28 @@ export function decodeSignedCommand(bytes: Uint8Array, ctx?: EnvelopeContext): D
     kernelCommand = { ...kernelCommand, signers: signers.sort() };
   }
   return { ok: true, command: { client, seq: kernelCommand.seq, bytes }, kernelCommand };
+}
+
+/** The body as a kernel command whose principal is `client`, or what is wrong with it. */
+function decodeBody(body: Uint8Array, client: string): KernelCommand | string {
+  let cmd: KernelCommand;
+  try {
+    cmd = decodeCommand(body);
+  } catch (e) {
+    return `malformed command body: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (cmd.principal !== client) return `command principal ${cmd.principal} does not match the signing key ${client}`;
+  if (cmd.signers !== undefined) return 'a client command cannot carry signers';
+  if (!Number.isSafeInteger(cmd.seq) || cmd.seq < 0) return `bad sequence number ${cmd.seq}`;
+  return cmd;
+}
+
+function decodeHybrid(bytes: Uint8Array): DecodedEnvelope {
+  const opened = openHybridEnvelope(bytes);
+  if (typeof opened === 'string') return { ok: false, reason: opened };
+  const cmd = decodeBody(opened.body, opened.client);
+  if (typeof cmd === 'string') return { ok: false, reason: cmd };
+  return { ok: true, command: { client: opened.client, seq: cmd.seq, bytes }, kernelCommand: cmd };
 }
 
 /** Splits a version-2 tail into body and co-signatures, or says what is wrong with it. */

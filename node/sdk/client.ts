@@ -17,6 +17,7 @@ import { loadCluster, type ClusterFile } from '../cluster/config.js';
 import { bundleToJson, type BundleJson, type ReceiptBundle } from '../client/bundle.js';
 import { ChannelError } from '../client/channel.js';
 import { clientIdOf, encodeSignedCommand, governanceCosignature } from '../client/envelope.js';
+import { encodeHybridSignedCommand } from '../client/hybrid-envelope.js';
 import { ClientTransport } from '../client/transport.js';
 import { verifyReceiptBundle } from '../client/verify.js';
 import type { ReceiptRecord, ReplicaStatus } from '../replica/services.js';
@@ -25,8 +26,13 @@ import { CommandRejectedError, SubmitTimeoutError, VerificationError } from './e
 export interface ClientOptions {
   /** cluster.json contents or its path. */
   cluster: ClusterFile | string;
-  /** The client's Ed25519 key pair or the path of its key file (crypto/keyfile.ts format). */
-  key: Ed25519KeyPair | string;
+  /**
+   * The client's key: an Ed25519 key pair or the path of its key file (crypto/keyfile.ts format),
+   * or a hybrid (Ed25519 + ML-DSA-65) key pair for post-quantum client signatures (envelope v3:
+   * ~5.4 KB and an ML-DSA verification per command on every replica; its hybridKeyId must be
+   * registered like any client id).
+   */
+  key: Ed25519KeyPair | HybridKeyPair | string;
   /** How long one attempt waits for a receipt (ms). Default 10,000. */
   timeoutMs?: number;
   /** Further attempts on other replicas after the first times out or fails. Default 3. */
@@ -74,8 +80,9 @@ export class Client {
   readonly cluster: ClusterFile;
   /** This client's id: the key id of its public key, as the capability registry lists it. */
   readonly id: string;
-  private readonly secretKey: Uint8Array;
-  private readonly publicKey: Uint8Array;
+  /** Exactly one of the two is set. */
+  private readonly edKey: Ed25519KeyPair | null;
+  private readonly hybridKey: HybridKeyPair | null;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly preferred: number;
@@ -90,9 +97,15 @@ export class Client {
   constructor(opts: ClientOptions) {
     this.cluster = typeof opts.cluster === 'string' ? loadCluster(opts.cluster) : opts.cluster;
     const kp = typeof opts.key === 'string' ? readEd25519KeyFile(opts.key) : opts.key;
-    this.secretKey = kp.secretKey;
-    this.publicKey = kp.publicKey ?? ed25519PublicKey(kp.secretKey);
-    this.id = clientIdOf(this.publicKey);
+    if (isHybrid(kp)) {
+      this.hybridKey = kp;
+      this.edKey = null;
+      this.id = hybridKeyId(kp.publicKey);
+    } else {
+      this.edKey = { secretKey: kp.secretKey, publicKey: kp.publicKey ?? ed25519PublicKey(kp.secretKey) };
+      this.hybridKey = null;
+      this.id = clientIdOf(this.edKey.publicKey);
+    }
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retries = opts.retries ?? DEFAULT_RETRIES;
     const n = this.cluster.validators.length;
@@ -193,7 +206,11 @@ export class Client {
     const t = await this.transport;
     const cmd: KernelCommand = { principal: this.id, seq: this.nextSeq(), type, fields };
     const cosigs = (opts.cosigners ?? []).map((admin) => governanceCosignature(admin, this.chainId(), cmd));
-    const envelope = encodeSignedCommand(this.secretKey, cmd, this.publicKey, cosigs);
+    let envelope: Uint8Array;
+    if (this.hybridKey !== null) {
+      if (cosigs.length > 0) throw new Error('co-signed governance commands need an Ed25519 client key (envelope v2)');
+      envelope = encodeHybridSignedCommand(this.hybridKey, cmd);
+    } else envelope = encodeSignedCommand(this.edKey!.secretKey, cmd, this.edKey!.publicKey, cosigs);
     const { record, replica } = await this.submitWithRetries(t, envelope, cmd.seq);
 
     let signatures;
@@ -241,6 +258,10 @@ export class Client {
     }
     throw new SubmitTimeoutError(`no verified receipt for seq ${seq} after ${this.retries + 1} attempts: ${problems.join('; ')}`, this.id, seq);
   }
+}
+
+function isHybrid(k: Ed25519KeyPair | HybridKeyPair): k is HybridKeyPair {
+  return (k.publicKey as unknown as { mldsa65?: unknown }).mldsa65 instanceof Uint8Array;
 }
 
 function readSeqFile(file: string): number {

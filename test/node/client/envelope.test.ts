@@ -4,6 +4,7 @@ import { ed25519KeyPair, ed25519Sign } from '../../../crypto/ed25519.js';
 import { Tag, hashTagged } from '../../../crypto/hash.js';
 import type { KernelCommand } from '../../../kernel/api.js';
 import { hybridKeyId, hybridKeyPair } from '../../../crypto/hybrid.js';
+import { encodeHybridSignedCommand } from '../../../node/client/hybrid-envelope.js';
 import { MAX_ENVELOPE_BYTES, clientIdOf, decodeSignedCommand, encodeSignedCommand, governanceCosignature, prevalidateEnvelope } from '../../../node/client/envelope.js';
 
 const alice = ed25519KeyPair(new Uint8Array(32).fill(1));
@@ -108,6 +109,31 @@ describe('client envelope', () => {
 
   it('refuses to build an envelope above the size limit', () => {
     assert.throws(() => encodeSignedCommand(alice.secretKey, put(id, 1, 'x'.repeat(MAX_ENVELOPE_BYTES))), /exceeds the limit/);
+  });
+
+  describe('hybrid client keys (version 3)', () => {
+    const pq = hybridKeyPair(new Uint8Array(32).fill(31));
+    const pqId = hybridKeyId(pq.publicKey);
+
+    it('round-trips with the hybrid key id as client id', () => {
+      const bytes = encodeHybridSignedCommand(pq, put(pqId, 5));
+      assert.equal(bytes[0], 3);
+      const r = decodeSignedCommand(bytes);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.command.client, pqId);
+      assert.deepEqual(r.kernelCommand, put(pqId, 5));
+    });
+
+    it('rejects tampering in either signature half, the key or the body, and a foreign principal', () => {
+      const bytes = encodeHybridSignedCommand(pq, put(pqId, 6));
+      for (const at of [5, 1984 + 10, 1984 + 64 + 100, bytes.length - 2]) {
+        const t = bytes.slice();
+        t[at] ^= 1;
+        assert.match(reason(t), /bad client signature|principal/);
+      }
+      assert.throws(() => encodeHybridSignedCommand(pq, put(id, 6)), /principal/);
+      assert.match(reason(bytes.slice(0, 2000)), /too short/);
+    });
   });
 
   describe('co-signed governance envelopes (version 2)', () => {

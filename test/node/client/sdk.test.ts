@@ -181,6 +181,20 @@ describe('sdk Client (fake cluster)', function () {
     }
   });
 
+  it('a client with a hybrid (post-quantum) key gets verified receipts under its hybrid key id', async () => {
+    const { hybridKeyId, hybridKeyPair } = await import('../../../crypto/hybrid.js');
+    const pq = hybridKeyPair(new Uint8Array(32).fill(33));
+    const c = new Client({ cluster: fc.cluster, key: pq });
+    try {
+      assert.equal(c.id, hybridKeyId(pq.publicKey));
+      const r = await c.submit('put', { key: 'pq', value: '1' });
+      assert.equal(r.receipt.principal, c.id);
+      assert.ok(verifyReceiptBundle(r.bundle, fc.cluster).ok);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('many clients share one transport', async () => {
     const t = await ClientTransport.create(fc.cluster);
     const clients = Array.from({ length: 8 }, (_, i) => new Client({ cluster: fc.cluster, key: ed25519KeyPair(new Uint8Array(32).fill(40 + i)), transport: t }));
