@@ -56,14 +56,63 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The canonical bytes of `v`. Throws `CanonicalError` on floats, unsafe integers, undefined, non-plain objects, lone surrogates, or limits. */
 export function canonicalEncode(v: CanonicalValue, limits: CanonicalLimits = DEFAULT_CANONICAL_LIMITS): Uint8Array {
-  const w = new Writer(limits.bytesMax);
-  encodeValue(w, v, 1, limits.depthMax);
-  return w.finish();
+  // Most encodings are small and made several times per command: reuse one writer's buffer and
+  // return an exact copy. A nested call (a getter on a "plain" object that encodes) gets its own.
+  if (sharedBusy) {
+    const w = new Writer(limits.bytesMax);
+    encodeValue(w, v, 1, limits.depthMax);
+    return w.finish();
+  }
+  sharedBusy = true;
+  try {
+    sharedWriter.reset(limits.bytesMax);
+    encodeValue(sharedWriter, v, 1, limits.depthMax);
+    return sharedWriter.finish();
+  } finally {
+    sharedWriter.release();
+    sharedBusy = false;
+  }
 }
 
-/** Hash of a value's canonical bytes under a domain tag. */
+/** Hash of a value's canonical bytes under a domain tag: hashTagged(tag, canonicalEncode(v)), without allocating the encoding. */
 export function canonicalHash(tag: string, v: CanonicalValue): Uint8Array {
-  return hashTagged(tag, canonicalEncode(v));
+  if (sharedBusy) return hashTagged(tag, canonicalEncode(v));
+  sharedBusy = true;
+  try {
+    sharedWriter.reset(DEFAULT_CANONICAL_LIMITS.bytesMax);
+    encodeValue(sharedWriter, v, 1, DEFAULT_CANONICAL_LIMITS.depthMax);
+    return hashTagged(tag, sharedWriter.written());
+  } finally {
+    sharedWriter.release();
+    sharedBusy = false;
+  }
+}
+
+/**
+ * hashTagged(tag, u32 len, utf8(label), canonicalEncode(v)): a labelled value (the kernel's state
+ * leaves: label = the key), without allocating the label's or the value's bytes. The label is
+ * TextEncoder UTF-8 (a lone surrogate becomes U+FFFD, as it always has for state keys): it never throws for the label.
+ */
+export function canonicalHashLabelled(tag: string, label: string, v: CanonicalValue): Uint8Array {
+  if (sharedBusy) return hashTagged(tag, labelBytes(label), canonicalEncode(v));
+  sharedBusy = true;
+  try {
+    sharedWriter.reset(DEFAULT_CANONICAL_LIMITS.bytesMax);
+    if (!sharedWriter.asciiText(label)) sharedWriter.lengthPrefixed(utf8(label));
+    encodeValue(sharedWriter, v, 1, DEFAULT_CANONICAL_LIMITS.depthMax);
+    return hashTagged(tag, sharedWriter.written());
+  } finally {
+    sharedWriter.release();
+    sharedBusy = false;
+  }
+}
+
+function labelBytes(label: string): Uint8Array {
+  const k = utf8(label);
+  const out = new Uint8Array(4 + k.length);
+  new DataView(out.buffer).setUint32(0, k.length);
+  out.set(k, 4);
+  return out;
 }
 
 /** Decodes canonical bytes. Throws `CanonicalError` on anything non-canonical, truncated, trailing, or over limits. */
@@ -86,8 +135,9 @@ function encodeValue(w: Writer, v: CanonicalValue, depth: number, depthMax: numb
       w.byte(T_INT);
       return w.int64(v);
     case 'string':
-      if (!isWellFormed(v)) throw new CanonicalError('string holds a lone surrogate (not valid UTF-8)');
       w.byte(T_STRING);
+      if (w.asciiText(v)) return;
+      if (!isWellFormed(v)) throw new CanonicalError('string holds a lone surrogate (not valid UTF-8)');
       return w.utf8String(v);
     case 'object':
       break;
@@ -213,11 +263,27 @@ function decodeUtf8(b: Uint8Array): string {
   }
 }
 
+const SHARED_KEEP_MAX = 64 * 1024;
+let sharedBusy = false;
+
 class Writer {
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
   private at = 0;
-  constructor(private readonly bytesMax: number) {}
+  constructor(private bytesMax: number) {}
+
+  /** Starts a new encoding in the same buffer (the shared writer). */
+  reset(bytesMax: number): void {
+    this.bytesMax = bytesMax;
+    this.at = 0;
+  }
+  /** After a shared encoding: drop a buffer that grew large, so one big value does not pin memory. */
+  release(): void {
+    if (this.buf.length > SHARED_KEEP_MAX) {
+      this.buf = new Uint8Array(256);
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
 
   private reserve(n: number): void {
     if (this.at + n > this.bytesMax) throw new CanonicalError(`encoding exceeds the limit of ${this.bytesMax} bytes`);
@@ -252,6 +318,26 @@ class Writer {
     this.view.setUint32(this.at + 4, n - hi * TWO_32);
     this.at += 8;
   }
+  /**
+   * Length-prefixed ASCII string written in place (most strings here are short ASCII: skipping
+   * TextEncoder and the well-formedness check saves most of their cost). False, with nothing
+   * written, when `s` holds a non-ASCII unit: the caller takes the UTF-8 path.
+   */
+  asciiText(s: string): boolean {
+    const n = s.length;
+    if (n > 256) return false;
+    this.reserve(4 + n);
+    const buf = this.buf;
+    const start = this.at + 4;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[start + i] = c;
+    }
+    this.view.setUint32(this.at, n);
+    this.at = start + n;
+    return true;
+  }
   /** Length-prefixed UTF-8 of a well-formed string, encoded in place (no temporary array). */
   utf8String(s: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 unit; reserve that, then write the real length.
@@ -270,7 +356,13 @@ class Writer {
   finish(): Uint8Array {
     return this.buf.slice(0, this.at);
   }
+  /** The bytes written, as a view (valid until the next reset). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.at);
+  }
 }
+
+const sharedWriter = new Writer(DEFAULT_CANONICAL_LIMITS.bytesMax);
 
 class Reader {
   at = 0;

@@ -2,7 +2,7 @@
 // distinct tag per object type, so bytes of one type can never be passed off as another's hash.
 // SHA-256 comes from node:crypto (OpenSSL): ~20x faster than @noble/hashes here and byte-identical
 // (test/crypto/hash.test.ts checks both). BLAKE3 has no node implementation, so it is noble's.
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { utf8 } from './bytes.js';
 
@@ -69,11 +69,35 @@ export function tagPrefix(tag: string): Uint8Array {
   return prefix;
 }
 
+// Hot path (a replica hashes ~10 small inputs per command): createHash builds a Hash object and
+// pays one native call per update and for digest; the one-shot crypto.hash (Node >= 20.12) is one
+// call. Small inputs are laid out as tag || 0x00 || parts in a reused scratch buffer and hashed in
+// one go; large ones (state roots, descriptors, snapshots) stream through createHash instead of
+// being copied. Same bytes in, same SHA-256 out (test/crypto/hash.test.ts checks against noble).
+const ONE_SHOT_MAX = 16 * 1024;
+let scratch = new Uint8Array(1024);
+
+function sha256Tagged(prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+  let size = prefix.length;
+  for (let i = 0; i < parts.length; i++) size += parts[i].length;
+  if (size > ONE_SHOT_MAX) {
+    const h = createHash('sha256').update(prefix);
+    for (let i = 0; i < parts.length; i++) h.update(parts[i]);
+    return asPlainBytes(h.digest());
+  }
+  if (size > scratch.length) scratch = new Uint8Array(ONE_SHOT_MAX);
+  scratch.set(prefix, 0);
+  let at = prefix.length;
+  for (let i = 0; i < parts.length; i++) {
+    scratch.set(parts[i], at);
+    at += parts[i].length;
+  }
+  return digestView(oneShotHash('sha256', scratch.subarray(0, size), 'buffer'));
+}
+
 /** SHA-256(tag || 0x00 || parts...), 32 bytes. */
 export function hashTagged(tag: string, ...parts: Uint8Array[]): Uint8Array {
-  const h = createHash('sha256').update(tagPrefix(tag));
-  for (const p of parts) h.update(p);
-  return asPlainBytes(h.digest());
+  return sha256Tagged(tagPrefix(tag), parts);
 }
 
 /** H(tag || 0x00 || parts...) with the named algorithm; 32 bytes for each (SHAKE-256 output 256 bits). */
@@ -104,5 +128,12 @@ export function sha256(data: Uint8Array): Uint8Array {
 // A copy into a plain Uint8Array: a Buffer may be a view of a shared pool (structured clone would
 // copy the whole pool) and deepStrictEqual tells Buffer and Uint8Array apart.
 function asPlainBytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b);
+}
+
+// The one-shot digest owns a fresh 32-byte ArrayBuffer (never the Buffer pool): a plain
+// Uint8Array view of it is safe to hand out and saves a copy. Checked, in case a Node build pools.
+function digestView(b: Buffer): Uint8Array {
+  if (b.byteOffset === 0 && b.buffer.byteLength === HASH_BYTES) return new Uint8Array(b.buffer, 0, HASH_BYTES);
   return new Uint8Array(b);
 }

@@ -5,10 +5,11 @@
 //   4. the receipts' Merkle root and the state root close the batch.
 // Bad commands never throw: they get `failed`/`denied` receipts. Only a driver bug (a height that
 // does not increase, a stale state handle) throws, before anything is consumed or changed.
-import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
+import { canonicalEncode, canonicalHash, type CanonicalValue } from '../crypto/canonical.js';
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { merkleRoot } from '../crypto/merkle.js';
-import { commandShapeProblem, encodeCommand } from './command.js';
+import { commandShapeProblem } from './command.js';
+import { encodeCommandTransient } from './command-encoding.js';
 import { KERNEL_LIMITS } from './limits.js';
 import { executeCommand, type ExecContext } from './execute.js';
 import { activateDue } from './governance/activate.js';
@@ -58,7 +59,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
     if (problem !== null) outcome = rejected('failed', 'kernel.decode', problem);
     else {
       try {
-        const bytes = encodeCommand(cmd);
+        const bytes = encodeCommandTransient(cmd);
         digest = hashTagged(Tag.command, bytes);
         if (bytes.length > KERNEL_LIMITS.commandBytesMax) {
           outcome = rejected('failed', 'kernel.decode', `command of ${bytes.length} bytes exceeds ${KERNEL_LIMITS.commandBytesMax}`);
@@ -85,7 +86,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
       ruleId: outcome.ruleId,
       result: outcome.result,
       reason: outcome.reason,
-      effectsDigest: outcome.writes.length === 0 ? NO_EFFECTS.slice() : hashTagged(Tag.effects, canonicalEncode(outcome.writes as CanonicalValue)),
+      effectsDigest: outcome.writes.length === 0 ? NO_EFFECTS.slice() : canonicalHash(Tag.effects, outcome.writes as CanonicalValue),
       fuelUsed: outcome.fuelUsed,
       output: outcome.output,
       prevReceiptHash: head,

@@ -5,77 +5,8 @@
 // test/kernel/command.test.ts compares both byte for byte.
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import type { KernelCommand } from './types.js';
-import { isAscii, utf8Length } from './utf8.js';
-
-const T_NULL = 0x00;
-const T_FALSE = 0x01;
-const T_TRUE = 0x02;
-const T_INT = 0x03;
-const T_STRING = 0x04;
-const T_BYTES = 0x05;
-const T_ARRAY = 0x06;
-const T_OBJECT = 0x07;
-const TWO_32 = 2 ** 32;
-const textEncoder = new TextEncoder();
-
-/** Encoded size of a scalar value, or -1 if it is not one this encoder writes. */
-function scalarSize(v: CanonicalValue): number {
-  if (v === null || typeof v === 'boolean') return 1;
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? 9 : -1;
-  if (typeof v === 'string') {
-    const n = utf8Length(v);
-    return n < 0 ? -1 : 5 + n;
-  }
-  if (v instanceof Uint8Array) return 5 + v.length;
-  return -1;
-}
-
-class Out {
-  readonly buf: Uint8Array;
-  private readonly view: DataView;
-  at = 0;
-  constructor(size: number) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
-  }
-  u32(n: number): void {
-    this.view.setUint32(this.at, n);
-    this.at += 4;
-  }
-  /** A length-prefixed ASCII key or string body. */
-  ascii(s: string): void {
-    this.u32(s.length);
-    for (let i = 0; i < s.length; i++) this.buf[this.at + i] = s.charCodeAt(i);
-    this.at += s.length;
-  }
-  scalar(v: CanonicalValue): void {
-    if (v === null) this.buf[this.at++] = T_NULL;
-    else if (v === true) this.buf[this.at++] = T_TRUE;
-    else if (v === false) this.buf[this.at++] = T_FALSE;
-    else if (typeof v === 'number') {
-      this.buf[this.at++] = T_INT;
-      const hi = Math.floor(v / TWO_32);
-      this.view.setInt32(this.at, hi);
-      this.view.setUint32(this.at + 4, v - hi * TWO_32);
-      this.at += 8;
-    } else if (typeof v === 'string') {
-      this.buf[this.at++] = T_STRING;
-      if (isAscii(v)) this.ascii(v);
-      else {
-        const n = utf8Length(v);
-        this.u32(n);
-        textEncoder.encodeInto(v, this.buf.subarray(this.at, this.at + n));
-        this.at += n;
-      }
-    } else {
-      const b = v as Uint8Array;
-      this.buf[this.at++] = T_BYTES;
-      this.u32(b.length);
-      this.buf.set(b, this.at);
-      this.at += b.length;
-    }
-  }
-}
+import { ByteWriter, scalarSize, T_ARRAY, T_OBJECT } from './byte-writer.js';
+import { isAscii } from './utf8.js';
 
 function general(cmd: KernelCommand): Uint8Array {
   const obj: Record<string, CanonicalValue> = { principal: cmd.principal, seq: cmd.seq, type: cmd.type, fields: cmd.fields };
@@ -85,6 +16,18 @@ function general(cmd: KernelCommand): Uint8Array {
 
 /** Canonical bytes of a (shape-checked) command. */
 export function encodeCommandBytes(cmd: KernelCommand): Uint8Array {
+  return writeCommand(cmd, false);
+}
+
+/**
+ * The same bytes, for hashing only: usually a view of a shared scratch buffer, valid until the
+ * next encoder call (applyBatch hashes it at once; no allocation per command).
+ */
+export function encodeCommandTransient(cmd: KernelCommand): Uint8Array {
+  return writeCommand(cmd, true);
+}
+
+function writeCommand(cmd: KernelCommand, transient: boolean): Uint8Array {
   const f = cmd.fields as unknown;
   if (f === null || typeof f !== 'object' || Object.getPrototypeOf(f) !== Object.prototype) return general(cmd);
   const names = Object.keys(cmd.fields);
@@ -109,11 +52,11 @@ export function encodeCommandBytes(cmd: KernelCommand): Uint8Array {
       size += n;
     }
   }
-  const out = new Out(size);
-  out.buf[out.at++] = T_OBJECT;
+  const out = transient ? ByteWriter.scratch(size) : new ByteWriter(size);
+  out.type(T_OBJECT);
   out.u32(signers === undefined ? 4 : 5);
   out.ascii('fields');
-  out.buf[out.at++] = T_OBJECT;
+  out.type(T_OBJECT);
   out.u32(names.length);
   for (const name of names) {
     out.ascii(name);
@@ -125,12 +68,12 @@ export function encodeCommandBytes(cmd: KernelCommand): Uint8Array {
   out.scalar(cmd.seq);
   if (signers !== undefined) {
     out.ascii('signers');
-    out.buf[out.at++] = T_ARRAY;
+    out.type(T_ARRAY);
     out.u32(signers.length);
     for (const s of signers) out.scalar(s);
   }
   out.ascii('type');
   out.scalar(cmd.type);
   if (out.at !== size) throw new Error(`command encoder wrote ${out.at} of ${size} bytes`);
-  return out.buf;
+  return transient ? out.written() : out.buf;
 }

@@ -6,6 +6,7 @@
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import { utf8 } from '../crypto/bytes.js';
 import type { Receipt } from './types.js';
+import { ByteWriter, scalarSize, T_NULL, T_OBJECT } from './byte-writer.js';
 import { utf8Length } from './utf8.js';
 
 /** The receipt's keys in canonical (UTF-8 byte) order. */
@@ -14,18 +15,8 @@ export const RECEIPT_KEYS = [
   'index', 'output', 'prevReceiptHash', 'principal', 'reason', 'result', 'risk', 'ruleId', 'seq', 'type',
 ] as const;
 
-const T_NULL = 0x00;
-const T_FALSE = 0x01;
-const T_TRUE = 0x02;
-const T_INT = 0x03;
-const T_STRING = 0x04;
-const T_BYTES = 0x05;
-const T_OBJECT = 0x07;
-const TWO_32 = 2 ** 32;
-
 const KEY_BYTES = RECEIPT_KEYS.map((k) => utf8(k));
 const KEYS_SIZE = KEY_BYTES.reduce((n, k) => n + 4 + k.length, 0);
-const textEncoder = new TextEncoder();
 
 function plain(r: Receipt): Record<string, CanonicalValue> {
   const o: Record<string, CanonicalValue> = {};
@@ -33,95 +24,61 @@ function plain(r: Receipt): Record<string, CanonicalValue> {
   return o;
 }
 
+const isHash = (h: unknown): h is Uint8Array => h instanceof Uint8Array;
+const nullableLength = (s: string | null): number => (s === null ? 0 : utf8Length(s));
+
 export function encodeReceiptBytes(r: Receipt): Uint8Array {
-  const strings = [r.decision, r.principal, r.result, r.risk, r.type];
-  const lengths = strings.map(utf8Length);
-  const reasonLen = r.reason === null ? 0 : utf8Length(r.reason);
-  const ruleLen = r.ruleId === null ? 0 : utf8Length(r.ruleId);
-  const out = r.output;
-  let outBytes: Uint8Array | null = null;
-  let outLen = 0;
-  if (out === null || typeof out === 'boolean') outLen = 1;
-  else if (typeof out === 'number' && Number.isSafeInteger(out)) outLen = 9;
-  else if (typeof out === 'string') {
-    const n = utf8Length(out);
-    if (n < 0) return canonicalEncode(plain(r)); // throws the canonical error
-    outLen = 5 + n;
-  } else {
-    outBytes = canonicalEncode(out);
-    outLen = outBytes.length;
-  }
-  const ints = [r.descriptorVersion, r.fuelUsed, r.height, r.index, r.seq];
-  const hashes = [r.commandDigest, r.descriptorHash, r.effectsDigest, r.prevReceiptHash];
-  if (lengths.some((n) => n < 0) || reasonLen < 0 || ruleLen < 0 || ints.some((n) => !Number.isSafeInteger(n)) || hashes.some((h) => !(h instanceof Uint8Array))) {
+  const decisionLen = utf8Length(r.decision);
+  const principalLen = utf8Length(r.principal);
+  const resultLen = utf8Length(r.result);
+  const riskLen = utf8Length(r.risk);
+  const typeLen = utf8Length(r.type);
+  const reasonLen = nullableLength(r.reason);
+  const ruleLen = nullableLength(r.ruleId);
+  if ((decisionLen | principalLen | resultLen | riskLen | typeLen | reasonLen | ruleLen) < 0) return canonicalEncode(plain(r)); // throws the canonical error
+  if (!Number.isSafeInteger(r.descriptorVersion) || !Number.isSafeInteger(r.fuelUsed) || !Number.isSafeInteger(r.height) || !Number.isSafeInteger(r.index) || !Number.isSafeInteger(r.seq)) {
     return canonicalEncode(plain(r));
   }
-  let size = 5 + KEYS_SIZE + outLen + 5 * 9;
-  for (const n of lengths) size += 5 + n;
-  for (const h of hashes) size += 5 + h.length;
-  size += r.reason === null ? 1 : 5 + reasonLen;
-  size += r.ruleId === null ? 1 : 5 + ruleLen;
+  if (!isHash(r.commandDigest) || !isHash(r.descriptorHash) || !isHash(r.effectsDigest) || !isHash(r.prevReceiptHash)) return canonicalEncode(plain(r));
+  const out = r.output;
+  let outBytes: Uint8Array | null = null;
+  let outLen = scalarSize(out);
+  if (outLen < 0) {
+    outBytes = canonicalEncode(out); // throws the canonical error for a bad output
+    outLen = outBytes.length;
+  }
+  const size = 5 + KEYS_SIZE + outLen + 5 * 9 +
+    25 + decisionLen + principalLen + resultLen + riskLen + typeLen +
+    20 + r.commandDigest.length + r.descriptorHash.length + r.effectsDigest.length + r.prevReceiptHash.length +
+    (r.reason === null ? 1 : 5 + reasonLen) + (r.ruleId === null ? 1 : 5 + ruleLen);
 
-  const buf = new Uint8Array(size);
-  const view = new DataView(buf.buffer);
-  let at = 0;
-  const u32 = (n: number) => {
-    view.setUint32(at, n);
-    at += 4;
-  };
-  const key = (i: number) => {
-    u32(KEY_BYTES[i].length);
-    buf.set(KEY_BYTES[i], at);
-    at += KEY_BYTES[i].length;
-  };
-  const bytes = (b: Uint8Array) => {
-    buf[at++] = T_BYTES;
-    u32(b.length);
-    buf.set(b, at);
-    at += b.length;
-  };
-  const int = (n: number) => {
-    buf[at++] = T_INT;
-    const hi = Math.floor(n / TWO_32);
-    view.setInt32(at, hi);
-    view.setUint32(at + 4, n - hi * TWO_32);
-    at += 8;
-  };
-  const str = (s: string, n: number) => {
-    buf[at++] = T_STRING;
-    u32(n);
-    if (n === s.length) for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
-    else textEncoder.encodeInto(s, buf.subarray(at, at + n));
-    at += n;
-  };
-  const nullableStr = (s: string | null, n: number) => (s === null ? (buf[at++] = T_NULL) : str(s, n));
-
-  buf[at++] = T_OBJECT;
-  u32(RECEIPT_KEYS.length);
-  key(0), bytes(r.commandDigest);
-  key(1), str(r.decision, lengths[0]);
-  key(2), bytes(r.descriptorHash);
-  key(3), int(r.descriptorVersion);
-  key(4), bytes(r.effectsDigest);
-  key(5), int(r.fuelUsed);
-  key(6), int(r.height);
-  key(7), int(r.index);
-  key(8);
-  if (outBytes !== null) {
-    buf.set(outBytes, at);
-    at += outBytes.length;
-  } else if (out === null) buf[at++] = T_NULL;
-  else if (typeof out === 'boolean') buf[at++] = out ? T_TRUE : T_FALSE;
-  else if (typeof out === 'number') int(out);
-  else str(out as string, outLen - 5);
-  key(9), bytes(r.prevReceiptHash);
-  key(10), str(r.principal, lengths[1]);
-  key(11), nullableStr(r.reason, reasonLen);
-  key(12), str(r.result, lengths[2]);
-  key(13), str(r.risk, lengths[3]);
-  key(14), nullableStr(r.ruleId, ruleLen);
-  key(15), int(r.seq);
-  key(16), str(r.type, lengths[4]);
-  if (at !== size) throw new Error(`receipt encoder wrote ${at} of ${size} bytes`);
-  return buf;
+  const w = new ByteWriter(size);
+  const k = KEY_BYTES;
+  w.type(T_OBJECT);
+  w.u32(RECEIPT_KEYS.length);
+  w.key(k[0]), w.bytes(r.commandDigest);
+  w.key(k[1]), w.str(r.decision, decisionLen);
+  w.key(k[2]), w.bytes(r.descriptorHash);
+  w.key(k[3]), w.int(r.descriptorVersion);
+  w.key(k[4]), w.bytes(r.effectsDigest);
+  w.key(k[5]), w.int(r.fuelUsed);
+  w.key(k[6]), w.int(r.height);
+  w.key(k[7]), w.int(r.index);
+  w.key(k[8]);
+  if (outBytes !== null) w.raw(outBytes);
+  else w.scalar(out);
+  w.key(k[9]), w.bytes(r.prevReceiptHash);
+  w.key(k[10]), w.str(r.principal, principalLen);
+  w.key(k[11]);
+  if (r.reason === null) w.type(T_NULL);
+  else w.str(r.reason, reasonLen);
+  w.key(k[12]), w.str(r.result, resultLen);
+  w.key(k[13]), w.str(r.risk, riskLen);
+  w.key(k[14]);
+  if (r.ruleId === null) w.type(T_NULL);
+  else w.str(r.ruleId, ruleLen);
+  w.key(k[15]), w.int(r.seq);
+  w.key(k[16]), w.str(r.type, typeLen);
+  if (w.at !== size) throw new Error(`receipt encoder wrote ${w.at} of ${size} bytes`);
+  return w.buf;
 }

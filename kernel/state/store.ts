@@ -7,8 +7,7 @@
 // key): leaf = H(stateLeaf, len(key), key, canonical(value)); bucket = H(stateBucket, leaves of its
 // keys in sorted key order); root = H(stateRoot, u32 BUCKETS, bucket hashes). A block recomputes the
 // leaves of the keys it wrote and the buckets they fall in, then one hash over 128 KiB.
-import { canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
-import { utf8 } from '../../crypto/bytes.js';
+import { canonicalHashLabelled, type CanonicalValue } from '../../crypto/canonical.js';
 import { Tag, hashTagged } from '../../crypto/hash.js';
 
 export const BUCKETS = 4096;
@@ -26,12 +25,13 @@ export function bucketOf(key: string): number {
 
 const EMPTY_BUCKET = hashTagged(Tag.stateBucket);
 
+/** H(stateLeaf, u32 len, key, canonical(value)). */
 function leafHash(key: string, value: CanonicalValue): Uint8Array {
-  const k = utf8(key);
-  const len = new Uint8Array(4);
-  new DataView(len.buffer).setUint32(0, k.length);
-  return hashTagged(Tag.stateLeaf, len, k, canonicalEncode(value));
+  return canonicalHashLabelled(Tag.stateLeaf, key, value);
 }
+
+// Bucket hashing input, reused across buckets and stores (grown for a crowded bucket).
+let bucketScratch = new Uint8Array(64 * HASH_BYTES);
 
 /** Binary search for `key` in a sorted array: index if found, else -(insertion point) - 1. */
 function search(sorted: string[], key: string): number {
@@ -138,9 +138,10 @@ export class Store {
       let h = EMPTY_BUCKET;
       if (keys.length > 0) {
         // One contiguous buffer, not a spread: a bucket may hold more keys than a call has arguments.
-        const leaves = new Uint8Array(keys.length * HASH_BYTES);
-        for (let i = 0; i < keys.length; i++) leaves.set(this.leaves.get(keys[i]) as Uint8Array, i * HASH_BYTES);
-        h = hashTagged(Tag.stateBucket, leaves);
+        const size = keys.length * HASH_BYTES;
+        if (bucketScratch.length < size) bucketScratch = new Uint8Array(size);
+        for (let i = 0; i < keys.length; i++) bucketScratch.set(this.leaves.get(keys[i]) as Uint8Array, i * HASH_BYTES);
+        h = hashTagged(Tag.stateBucket, bucketScratch.subarray(0, size));
       }
       this.bucketHashes.set(h, b * HASH_BYTES);
     }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { toHex, fromHex } from '../../crypto/bytes.js';
-import { CanonicalError, canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
+import { CanonicalError, canonicalDecode, canonicalEncode, canonicalHash, canonicalHashLabelled, type CanonicalValue } from '../../crypto/canonical.js';
+import { hashTagged } from '../../crypto/hash.js';
+import { utf8 } from '../../crypto/bytes.js';
 
 const roundTrip = (v: CanonicalValue) => canonicalDecode(canonicalEncode(v));
 
@@ -143,5 +145,29 @@ describe('crypto/canonical', () => {
       assert.equal(toHex(canonicalEncode(v)), toHex(m));
     }
     assert.ok(accepted > 0, 'some mutations (e.g. inside byte strings) are still valid encodings');
+  });
+
+  it('canonicalHash and canonicalHashLabelled equal hashing the materialised bytes', () => {
+    const values: CanonicalValue[] = [null, true, 0, -5, 2 ** 53 - 1, '', 'ascii', 'é€😀', 'x'.repeat(300), new Uint8Array([1, 2]), [1, 'a', [null]], { b: 1, a: [2, { c: 'é' }] }];
+    for (const v of values) {
+      assert.equal(toHex(canonicalHash('knhk/test', v)), toHex(hashTagged('knhk/test', canonicalEncode(v))));
+      for (const label of ['u/kv/k1', 'é/ключ', 'k'.repeat(400), '']) {
+        const l = utf8(label);
+        const len = new Uint8Array(4);
+        new DataView(len.buffer).setUint32(0, l.length);
+        assert.equal(toHex(canonicalHashLabelled('knhk/test', label, v)), toHex(hashTagged('knhk/test', len, l, canonicalEncode(v))), label);
+      }
+    }
+    assert.throws(() => canonicalHash('knhk/test', 1.5 as CanonicalValue), CanonicalError);
+    // A failed encoding leaves the shared writer usable.
+    assert.equal(toHex(canonicalEncode({ a: 'b' })), toHex(canonicalEncode({ a: 'b' })));
+  });
+
+  it('encodings handed out are independent copies (the writer buffer is reused)', () => {
+    const a = canonicalEncode('first');
+    const b = canonicalEncode('other');
+    assert.deepEqual(canonicalDecode(a), 'first');
+    assert.deepEqual(canonicalDecode(b), 'other');
+    assert.notEqual(a.buffer, b.buffer);
   });
 });

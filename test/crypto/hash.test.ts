@@ -69,6 +69,26 @@ describe('crypto/hash', () => {
     assert.throws(() => hashTaggedWith('md5' as never, Tag.block), /unknown hash algorithm/);
   });
 
+  it('the one-shot path, the scratch growth and the streaming path give the same hash as noble', () => {
+    // Sizes straddle the scratch buffer (1 KiB) and the one-shot limit (16 KiB); parts split unevenly.
+    for (const n of [0, 1, 31, 1000, 1024, 1025, 16 * 1024 - 20, 16 * 1024, 16 * 1024 + 1, 70_000]) {
+      const data = new Uint8Array(n).map((_, i) => (i * 131 + n) & 0xff);
+      const a = data.subarray(0, n >> 1);
+      const b = data.subarray(n >> 1);
+      const expected = toHex(nobleSha256(concatBytes(tagPrefix(Tag.receipt), data)));
+      assert.equal(toHex(hashTagged(Tag.receipt, data)), expected, `${n} bytes, one part`);
+      assert.equal(toHex(hashTagged(Tag.receipt, a, b)), expected, `${n} bytes, two parts`);
+    }
+  });
+
+  it('hashes handed out stay intact when later hashes reuse the scratch buffer', () => {
+    const first = hashTagged(Tag.block, utf8('one'));
+    const copy = toHex(first);
+    for (let i = 0; i < 100; i++) hashTagged(Tag.block, new Uint8Array(i * 200));
+    assert.equal(toHex(first), copy);
+    assert.equal(first.buffer.byteLength, 32);
+  });
+
   it('returns plain Uint8Arrays, not Buffers', () => {
     assert.equal(Object.getPrototypeOf(hashTagged(Tag.block)), Uint8Array.prototype);
   });
