@@ -56,7 +56,9 @@ export function runSweepParallel(
       else w.postMessage({ done: true });
     };
     for (let i = 0; i < Math.min(jobs, runs); i++) {
-      const w = new Worker(bootstrap, { eval: true, workerData: { entry, base } });
+      // No inherited execArgv: the parent's loader flags (tsx, the libp2p polyfill as .ts, as mocha
+      // passes them) do not work before the bootstrap has registered tsx.
+      const w = new Worker(bootstrap, { eval: true, execArgv: [], workerData: { entry, base } });
       workers.push(w);
       w.on('message', (m: WorkerResult | 'ready') => {
         if (m !== 'ready') {
