@@ -2,7 +2,7 @@
 // (receipt-encoding.ts, command-encoding.ts, effects-encoding.ts). They compute the size first,
 // then write canonical items (crypto/canonical.ts layout) without intermediate arrays or closures
 // (under tsx every named closure made per call also costs a __name defineProperty).
-import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
+import type { CanonicalValue } from '../crypto/canonical.js';
 import { utf8Length } from './utf8.js';
 
 export const T_NULL = 0x00;
@@ -31,27 +31,17 @@ export function scalarSize(v: CanonicalValue | undefined): number {
   return -1;
 }
 
-/** Size of `v` written by `value()`: scalars directly, anything else through canonicalEncode (which may throw). */
-export function valueSize(v: CanonicalValue, nested: Uint8Array[]): number {
-  const n = scalarSize(v);
-  if (n >= 0) return n;
-  const b = canonicalEncode(v);
-  nested.push(b);
-  return b.length;
-}
-
 // Above this, scratch() allocates instead of growing the shared buffer (rare: big commands).
 const SCRATCH_MAX = 64 * 1024;
 let shared: ByteWriter | null = null;
 
 export class ByteWriter {
-  buf: Uint8Array;
-  private view: DataView;
+  // Big-endian integers are written byte by byte: a DataView per writer costs more than the writes.
+  readonly buf: Uint8Array;
   at = 0;
 
   constructor(size: number) {
     this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
   }
 
   /**
@@ -76,8 +66,13 @@ export class ByteWriter {
   }
 
   u32(n: number): void {
-    this.view.setUint32(this.at, n);
-    this.at += 4;
+    const buf = this.buf;
+    const at = this.at;
+    buf[at] = n >>> 24;
+    buf[at + 1] = n >>> 16;
+    buf[at + 2] = n >>> 8;
+    buf[at + 3] = n;
+    this.at = at + 4;
   }
 
   /** Length-prefixed ASCII text (an object key, or a string body after its type byte). */
@@ -92,21 +87,26 @@ export class ByteWriter {
   /** Length-prefixed pre-encoded key bytes. */
   key(k: Uint8Array): void {
     this.u32(k.length);
-    this.buf.set(k, this.at);
-    this.at += k.length;
+    this.raw(k);
   }
 
+  // Short arrays (keys, 32-byte hashes) are copied by a loop: TypedArray.set costs more per call
+  // than copying a few dozen bytes.
   raw(b: Uint8Array): void {
-    this.buf.set(b, this.at);
-    this.at += b.length;
+    const n = b.length;
+    const buf = this.buf;
+    const at = this.at;
+    if (n <= 64) for (let i = 0; i < n; i++) buf[at + i] = b[i];
+    else buf.set(b, at);
+    this.at = at + n;
   }
 
+  /** A safe integer: 8-byte big-endian two's complement, as two 32-bit halves (no BigInt). */
   int(n: number): void {
     this.buf[this.at++] = T_INT;
     const hi = Math.floor(n / TWO_32);
-    this.view.setInt32(this.at, hi);
-    this.view.setUint32(this.at + 4, n - hi * TWO_32);
-    this.at += 8;
+    this.u32(hi >>> 0);
+    this.u32(n - hi * TWO_32);
   }
 
   /** A string whose UTF-8 length `n` the caller computed (utf8Length, never -1 here). */
@@ -124,8 +124,7 @@ export class ByteWriter {
   bytes(b: Uint8Array): void {
     this.buf[this.at++] = T_BYTES;
     this.u32(b.length);
-    this.buf.set(b, this.at);
-    this.at += b.length;
+    this.raw(b);
   }
 
   /** A value scalarSize accepted (size >= 0). */

@@ -8,11 +8,11 @@ import { addApproval, closeRequest, NotApprover, openRequest, readRequest } from
 import { decide } from './policy/decide.js';
 import { runWorkflowCommand } from './policy/workflow-exec.js';
 import { principalSets, type PrincipalSets } from './principals.js';
-import { rejected, type Outcome } from './outcome.js';
+import { outcome, rejected, type Outcome } from './outcome.js';
 import { K } from './state/keys.js';
 import type { Store } from './state/store.js';
 import { Tx } from './state/tx.js';
-import type { KernelCommand, Risk } from './types.js';
+import type { Decision, KernelCommand, Risk } from './types.js';
 
 export interface ExecContext {
   store: Store;
@@ -64,36 +64,41 @@ function executeDescriptorCommand(x: ExecContext, cmd: KernelCommand, sets: Prin
   }
   const tx = new Tx(x.store);
   const env = newEnv(x, cmd, sets, tx, command.fuel);
-  let decided: { decision: Outcome['decision']; risk: Risk; ruleId: string | null } = { decision: 'DENY', risk: 'none', ruleId: 'kernel.fields' };
+  // What a failure reports as the decision: nothing decided yet (fields), a guard that failed or
+  // ran out of fuel (guard), or the rule that had decided when its effects failed.
+  let decision: Decision = 'DENY';
+  let risk: Risk = 'none';
+  let ruleId: string | null = 'kernel.fields';
   try {
     const problem = command.validate(env);
     if (problem !== null) return rejected('failed', 'kernel.fields', problem, spent(command.fuel, env));
-    decided = { decision: 'DENY', risk: 'none', ruleId: 'kernel.guard' }; // a guard that fails (or runs out of fuel) decides nothing
+    ruleId = 'kernel.guard';
     const v = decide(x.active, command, env);
-    decided = { decision: v.decision, risk: v.risk, ruleId: v.rule === null ? null : v.rule.id };
-    const base = { ...decided, fuelUsed: 0, writes: tx.log };
+    decision = v.decision;
+    risk = v.risk;
+    ruleId = v.rule === null ? null : v.rule.id;
     if (v.decision === 'DENY') {
       const reason = v.rule === null ? `no rule allows "${cmd.type}" (default DENY)` : (v.rule.reason ?? `denied by rule ${v.rule.id}`);
-      return { ...base, result: 'denied', reason, output: null, writes: [], fuelUsed: spent(command.fuel, env) };
+      return outcome(decision, risk, ruleId, 'denied', reason, null, spent(command.fuel, env), []);
     }
     if (v.decision === 'REQUIRE_APPROVAL' && v.rule !== null) {
       const opened = openRequest(env, v.rule, toHex(digest));
       tx.commit();
       x.opened.push([opened.expiresAt, opened.requestId]);
-      return { ...base, result: 'pending', reason: null, output: opened, fuelUsed: spent(command.fuel, env) };
+      return outcome(decision, risk, ruleId, 'pending', null, opened, spent(command.fuel, env), tx.log);
     }
     const output = perform(x, command, env);
     tx.commit();
-    return { ...base, result: 'ok', reason: null, output, fuelUsed: spent(command.fuel, env) };
+    return outcome(decision, risk, ruleId, 'ok', null, output, spent(command.fuel, env), tx.log);
   } catch (e) {
-    return failure(e, decided, spent(command.fuel, env));
+    return failure(e, decision, risk, ruleId, spent(command.fuel, env));
   }
 }
 
-function failure(e: unknown, decided: { decision: Outcome['decision']; risk: Risk; ruleId: string | null }, fuel: number): Outcome {
+function failure(e: unknown, decision: Decision, risk: Risk, ruleId: string | null, fuel: number): Outcome {
   const reason = e === OUT_OF_FUEL ? 'out of fuel' : e instanceof KernelFailure ? e.reason : `internal error: ${(e as Error)?.message ?? String(e)}`;
   const result = e instanceof NotApprover ? 'denied' : 'failed';
-  return { ...decided, result, reason, output: null, fuelUsed: fuel, writes: [] };
+  return outcome(decision, risk, ruleId, result, reason, null, fuel, []);
 }
 
 function executeApprove(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets): Outcome {
@@ -105,14 +110,15 @@ function executeApprove(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets)
   const tx = new Tx(x.store);
   const req = readRequest(tx, id);
   if (req === null) return rejected('failed', 'kernel.approval', `no pending approval request ${id}`);
-  const decided = { decision: 'REQUIRE_APPROVAL' as const, risk: req.risk as Risk, ruleId: req.ruleId };
+  const risk = req.risk as Risk;
   const fuel = APPROVE_FUEL;
   try {
     const updated = addApproval(req, cmd.principal, sets.roles, x.height);
     if (updated.approvals.length < updated.threshold) {
       tx.set(K.approval(id), updated as unknown as CanonicalValue);
       tx.commit();
-      return { ...decided, result: 'ok', reason: null, output: { requestId: id, approvals: updated.approvals.length, threshold: updated.threshold, executed: false }, fuelUsed: fuel, writes: tx.log };
+      const output = { requestId: id, approvals: updated.approvals.length, threshold: updated.threshold, executed: false };
+      return outcome('REQUIRE_APPROVAL', risk, req.ruleId, 'ok', null, output, fuel, tx.log);
     }
     // Threshold reached: the original command's effects run now, as its requester.
     const command = x.active.commands.get(req.type);
@@ -125,13 +131,13 @@ function executeApprove(x: ExecContext, cmd: KernelCommand, sets: PrincipalSets)
     try {
       output = perform(x, command, env);
     } catch (e) {
-      return failure(e, decided, fuel + spent(command.fuel, env));
+      return failure(e, 'REQUIRE_APPROVAL', risk, req.ruleId, fuel + spent(command.fuel, env));
     }
     closeRequest(tx, updated);
     tx.commit();
     const summary = { requestId: id, approvals: updated.approvals.length, threshold: updated.threshold, executed: true, output };
-    return { decision: 'ALLOW', risk: decided.risk, ruleId: req.ruleId, result: 'ok', reason: null, output: summary, fuelUsed: fuel + spent(command.fuel, env), writes: tx.log };
+    return outcome('ALLOW', risk, req.ruleId, 'ok', null, summary, fuel + spent(command.fuel, env), tx.log);
   } catch (e) {
-    return failure(e, decided, fuel);
+    return failure(e, 'REQUIRE_APPROVAL', risk, req.ruleId, fuel);
   }
 }

@@ -14,6 +14,26 @@ export interface Outcome {
   writes: [string, CanonicalValue][];
 }
 
+// Shared and frozen: writes are only read (for the effects digest).
+const NO_WRITES = Object.freeze([]) as unknown as [string, CanonicalValue][];
+
+/**
+ * Every outcome is built here, so all have one object shape (object spreads made several shapes
+ * and the spread itself was the costliest line of executing a command).
+ */
+export function outcome(
+  decision: Decision,
+  risk: Risk,
+  ruleId: string | null,
+  result: ReceiptResult,
+  reason: string | null,
+  output: CanonicalValue,
+  fuelUsed: number,
+  writes: [string, CanonicalValue][],
+): Outcome {
+  return { decision, risk, ruleId, result, reason, output, fuelUsed, writes };
+}
+
 export function rejected(result: 'denied' | 'failed', ruleId: string, reason: string, fuelUsed = 0): Outcome {
-  return { decision: 'DENY', risk: 'none', ruleId, result, reason, output: null, fuelUsed, writes: [] };
+  return outcome('DENY', 'none', ruleId, result, reason, null, fuelUsed, NO_WRITES);
 }

@@ -7,7 +7,7 @@ import type { CanonicalValue } from '../../crypto/canonical.js';
 import { compileDescriptor, DescriptorCompileError } from '../descriptor/compile.js';
 import type { CompiledDescriptor } from '../descriptor/compiled.js';
 import type { ExecContext } from '../execute.js';
-import { rejected, type Outcome } from '../outcome.js';
+import { outcome, rejected, type Outcome } from '../outcome.js';
 import { normaliseEntry, principalEntryProblem } from '../principals.js';
 import { K } from '../state/keys.js';
 import { Tx } from '../state/tx.js';
@@ -46,7 +46,7 @@ export function executeGovernance(x: ExecContext, cmd: KernelCommand): Outcome {
   try {
     const output = run(x, cmd, tx);
     tx.commit();
-    return { decision: 'ALLOW', risk: 'high', ruleId: RULE, result: 'ok', reason: null, output, fuelUsed: 0, writes: tx.log };
+    return outcome('ALLOW', 'high', RULE, 'ok', null, output, 0, tx.log);
   } catch (e) {
     if (e instanceof GovFailure) return { ...rejected('failed', RULE, e.reason), decision: 'ALLOW', risk: 'high' };
     throw e;
