@@ -92,10 +92,10 @@ function sha256Tagged(prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Ar
     scratch.set(parts[i], at);
     at += parts[i].length;
   }
-  return latin1Digest(oneShotHash('sha256', scratch.subarray(0, size), 'latin1'));
+  return latin1Digest(oneShotHash('sha256', scratch.subarray(0, size), 'binary'));
 }
 
-// The digest as a latin1 string (one char per byte, exact for 0..255) copied into a new 32-byte
+// The digest as a 'binary' (latin1) string (one char per byte, exact for 0..255) copied into a new 32-byte
 // Uint8Array: half the cost of a 'buffer' digest, whose off-heap ArrayBuffer is dear to allocate
 // and to collect; a 32-byte Uint8Array lives on the V8 heap.
 function latin1Digest(s: string): Uint8Array {
