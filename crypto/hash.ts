@@ -86,13 +86,18 @@ function sha256Tagged(prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Ar
     return asPlainBytes(h.digest());
   }
   if (size > scratch.length) scratch = new Uint8Array(ONE_SHOT_MAX);
-  scratch.set(prefix, 0);
-  let at = prefix.length;
-  for (let i = 0; i < parts.length; i++) {
-    scratch.set(parts[i], at);
-    at += parts[i].length;
-  }
+  const buf = scratch;
+  let at = copyInto(buf, prefix, 0);
+  for (let i = 0; i < parts.length; i++) at = copyInto(buf, parts[i], at);
   return latin1Digest(oneShotHash('sha256', scratch.subarray(0, size), 'binary'));
+}
+
+// Short inputs (tags, 32-byte hashes) are copied by a loop: TypedArray.set costs more per call.
+function copyInto(buf: Uint8Array, b: Uint8Array, at: number): number {
+  const n = b.length;
+  if (n <= 64) for (let i = 0; i < n; i++) buf[at + i] = b[i];
+  else buf.set(b, at);
+  return at + n;
 }
 
 // The digest as a 'binary' (latin1) string (one char per byte, exact for 0..255) copied into a new 32-byte

@@ -26,7 +26,28 @@ export function merkleNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array 
 /** Root of the tree over `leaves` (raw bytes, hashed here). The empty tree's root is H(merkleEmpty). */
 export function merkleRoot(leaves: Uint8Array[]): Uint8Array {
   if (leaves.length === 0) return hashTagged(Tag.merkleEmpty);
-  return subtreeRoot(leaves.map(merkleLeafHash), 0, leaves.length);
+  const hashes = new Array<Uint8Array>(leaves.length);
+  for (let i = 0; i < leaves.length; i++) hashes[i] = merkleLeafHash(leaves[i]);
+  return merkleRootOfLeafHashes(hashes);
+}
+
+/**
+ * The same root from leaf hashes already computed (merkleLeafHash of each leaf), for callers that
+ * hash leaves as they produce them. Folds level by level: at each level an odd last node is
+ * carried up unchanged, which gives exactly RFC 6962's split at the largest power of two below n.
+ */
+export function merkleRootOfLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
+  const n = leafHashes.length;
+  if (n === 0) return hashTagged(Tag.merkleEmpty);
+  let level = leafHashes.slice();
+  let size = n;
+  while (size > 1) {
+    let w = 0;
+    for (let i = 0; i + 1 < size; i += 2) level[w++] = merkleNodeHash(level[i], level[i + 1]);
+    if (size % 2 === 1) level[w++] = level[size - 1];
+    size = w;
+  }
+  return level[0];
 }
 
 /** The inclusion proof of `leaves[index]`. Throws `RangeError` when index is out of range. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, toHex, utf8 } from '../../crypto/bytes.js';
 import { Tag } from '../../crypto/hash.js';
-import { merkleProof, merkleRoot, verifyMerkleProof, type MerkleProof } from '../../crypto/merkle.js';
+import { merkleLeafHash, merkleProof, merkleRoot, merkleRootOfLeafHashes, verifyMerkleProof, type MerkleProof } from '../../crypto/merkle.js';
 
 // An independent reference, written from RFC 6962 §2.1 with noble's SHA-256, to check the structure.
 const prefix = (tag: string) => utf8(`${tag}\0`);
@@ -20,6 +20,17 @@ const leavesOf = (n: number) => Array.from({ length: n }, (_, i) => utf8(`leaf-$
 describe('crypto/merkle', () => {
   it('root matches the RFC 6962 reference for sizes 1..33', () => {
     for (let n = 1; n <= 33; n++) assert.equal(toHex(merkleRoot(leavesOf(n))), toHex(referenceRoot(leavesOf(n))), `n=${n}`);
+  });
+
+  it('the level-by-level fold over leaf hashes equals the RFC 6962 reference (sizes 0..70, 1000, 1025)', () => {
+    for (const n of [...Array.from({ length: 71 }, (_, i) => i), 1000, 1025]) {
+      const leaves = leavesOf(n);
+      const hashes = leaves.map(merkleLeafHash);
+      const expected = n === 0 ? merkleRoot([]) : referenceRoot(leaves);
+      assert.equal(toHex(merkleRootOfLeafHashes(hashes)), toHex(expected), `n=${n}`);
+      assert.equal(hashes.length, n); // the input array is not consumed
+      if (n > 0) assert.equal(toHex(hashes[0]), toHex(leafHash(leaves[0])));
+    }
   });
 
   it('empty tree root is H(merkleEmpty); one leaf is its leaf hash', () => {
