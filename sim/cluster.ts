@@ -68,7 +68,8 @@ export class Cluster {
   opsStarted = 0;
   opsCompleted = 0;
   private readonly crypto: SimCrypto;
-  private readonly wire: Wire | null;
+  /** The codec every message crosses in wire mode (null with --no-wire); public for tests. */
+  readonly wire: Wire | null;
   private readonly hostsOf: number[][] = [];
   /** Twins: which twin (0/1) each replica talks to; null without Twins. */
   private readonly twinSide: number[] | null = null;

@@ -16,6 +16,7 @@ import type { KernelCommand } from '../kernel/api.js';
 import { decodeSignedCommand, encodeSignedCommand } from '../node/client/envelope.js';
 import { openStandIn, sealStandIn, type OpenedCommand } from './envelope.js';
 import type { Prng } from './prng.js';
+import { ContentMemo } from './content-memo.js';
 
 export type CryptoMode = 'standin' | 'real';
 
@@ -46,17 +47,15 @@ const SEED_TAG = 'knhk/sim/key-seed';
 export function createSimCrypto(mode: CryptoMode, n: number, prng: Prng): SimCrypto {
   const inner = mode === 'real' ? realCrypto(n, prng) : standInCrypto(prng);
   // A command's envelope is checked at admission and again at execution on every replica: 2n checks
-  // of the same bytes. The verdict is a pure function of the bytes, so the simulator remembers it per
-  // bytes object (the one Uint8Array every simulated replica receives; a Byzantine replica's invented
-  // bytes are new objects and are checked afresh). Only CPU is saved; no verdict can differ.
-  const verdicts = new WeakMap<Uint8Array, OpenedCommand>();
+  // of the same bytes, which in wire mode arrive as several distinct Uint8Array objects. The verdict
+  // is a pure function of the bytes, so the simulator remembers it per content (sim/content-memo.ts):
+  // each distinct envelope is verified once per run. Only CPU is saved; no verdict can differ.
+  const verdicts = new ContentMemo<OpenedCommand>((bytes) => inner.openCommand(bytes));
   return {
     ...inner,
     openCommand(bytes) {
       if (!(bytes instanceof Uint8Array)) return inner.openCommand(bytes);
-      let v = verdicts.get(bytes);
-      if (v === undefined) verdicts.set(bytes, (v = inner.openCommand(bytes)));
-      return v;
+      return verdicts.get(bytes);
     },
   };
 }

@@ -1,7 +1,16 @@
 // Wire mode: every consensus message crosses the simulated network as the bytes node/ would send —
 // node/proto's encodeConsensusMessage at the sender, decodeConsensusMessage (bounded, never
-// throwing) at each receiver. Receivers then get their own decoded copy, exactly as in production,
-// and Byzantine garbage is what it is on a real wire: bytes that may not decode at all.
+// throwing) at the receivers. Byzantine garbage is what it is on a real wire: bytes that may not
+// decode at all.
+//
+// Encode once, decode once: a message object is encoded once however many peers it goes to, and
+// one bytes object is decoded once however many receivers (and duplicates) it reaches. Decoding is
+// a pure function of the bytes, so every receiver would build an equal object; they share that one
+// object instead, deep-frozen, so a core that tried to mutate its input would throw (a finding of
+// the run) rather than leak state into another replica. (Typed arrays cannot be frozen; the
+// mutation test in test/sim/wire.test.ts checks that no run changes a delivered byte.) Sharing
+// decoded objects also lets per-bytes caches — client-envelope verdicts, envelope digests — hit
+// across replicas, as they already do in --no-wire mode where receivers share the sender's object.
 import type { Message } from '../consensus/types.js';
 import { decodeConsensusMessage, encodeConsensusMessage, type WireLimits } from '../node/proto/consensus-codec.js';
 import type { Prng } from './prng.js';
@@ -10,6 +19,14 @@ export type WireVerdict = { ok: true; message: Message } | { ok: false; reason: 
 
 export class Wire {
   private readonly encoded = new WeakMap<object, Uint8Array>();
+  private readonly decoded = new WeakMap<Uint8Array, WireVerdict>();
+  /** Decodes actually run (cache misses): for tests and the benchmark. */
+  decodes = 0;
+  /**
+   * When set (tests only), every decoded bytes object is recorded with a copy of its bytes and the
+   * shared message, so a test can prove after a run that no receiver changed a delivered byte.
+   */
+  audit: { bytes: Uint8Array; copy: Uint8Array; message: Message }[] | null = null;
 
   constructor(
     private readonly limits: WireLimits,
@@ -33,8 +50,28 @@ export class Wire {
     return bytes;
   }
 
+  /** The verdict on `bytes`, decoded once per bytes object; a decoded message is deep-frozen and shared. */
   decode(bytes: Uint8Array): WireVerdict {
-    const r = decodeConsensusMessage(bytes, this.limits);
-    return r.ok ? { ok: true, message: r.value } : { ok: false, reason: r.reason };
+    let v = this.decoded.get(bytes);
+    if (v === undefined) {
+      this.decodes++;
+      const r = decodeConsensusMessage(bytes, this.limits);
+      v = r.ok ? { ok: true, message: deepFreeze(r.value) } : { ok: false, reason: r.reason };
+      if (this.audit !== null && r.ok) this.audit.push({ bytes, copy: bytes.slice(), message: r.value });
+      this.decoded.set(bytes, v);
+    }
+    return v;
   }
+}
+
+/** Freezes plain objects and arrays recursively; typed arrays are left as they are (they cannot be frozen). */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (const item of value) deepFreeze(item);
+  } else {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
 }
