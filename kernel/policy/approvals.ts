@@ -12,6 +12,7 @@ import { KERNEL_LIMITS } from '../limits.js';
 import { K } from '../state/keys.js';
 import type { Store } from '../state/store.js';
 import type { Tx } from '../state/tx.js';
+import { isAscii, utf8Length } from '../utf8.js';
 
 export interface ApprovalRequest {
   requestId: string;
@@ -29,6 +30,28 @@ export interface ApprovalRequest {
   expiresAt: number;
 }
 
+/**
+ * What canonicalDecode(canonicalEncode(fields)) returns (a detached copy, keys in canonical order),
+ * without the round trip for the usual shape: ASCII names and scalar values (immutable, or bytes
+ * that are copied). Anything else takes the round trip itself.
+ */
+export function copyFields(fields: Record<string, CanonicalValue>): Record<string, CanonicalValue> {
+  const names = Object.keys(fields);
+  // For ASCII names JS string order is UTF-8 byte order, the canonical key order.
+  names.sort();
+  const out: Record<string, CanonicalValue> = {};
+  for (const name of names) {
+    const v = fields[name];
+    const scalar = v === null || typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v)) || v instanceof Uint8Array;
+    if (!scalar || name === '__proto__' || !isAscii(name) || (typeof v === 'string' && utf8Length(v) < 0)) {
+      return canonicalDecode(canonicalEncode(fields)) as Record<string, CanonicalValue>;
+    }
+    // new Uint8Array(v): a plain copy even if v is a Buffer (whose slice() is a view).
+    out[name] = v instanceof Uint8Array ? new Uint8Array(v) : v;
+  }
+  return out;
+}
+
 /** Opens a request for the command in `env` (inside env.tx); returns the output its receipt carries. */
 export function openRequest(env: Env, rule: CompiledRule, requestId: string): { requestId: string; threshold: number; expiresAt: number } {
   const spec = rule.approval;
@@ -43,7 +66,7 @@ export function openRequest(env: Env, rule: CompiledRule, requestId: string): { 
     seq: env.cmd.seq,
     type: env.cmd.type,
     // A copy: the request outlives the command object the driver handed in.
-    fields: canonicalDecode(canonicalEncode(env.fields)) as Record<string, CanonicalValue>,
+    fields: copyFields(env.fields),
     ruleId: rule.id,
     risk: rule.risk,
     role: spec.role,
