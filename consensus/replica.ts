@@ -17,7 +17,7 @@ import { onTimeout, onTimer } from './timeouts.js';
 import { onProposal } from './voter.js';
 import { onVote } from './votes.js';
 import { assertNever } from './types.js';
-import type { Command, ConsensusConfig, ConsensusCrypto, Effect, Input, Message, RecoveredState, ReplicaId, SafetyState, View } from './types.js';
+import type { Block, Command, ConsensusConfig, ConsensusCrypto, Effect, Input, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState, View } from './types.js';
 
 export class Replica {
   private readonly s: ReplicaState;
@@ -68,6 +68,26 @@ export class Replica {
 
   get pendingCommands(): number {
     return this.s.mempool.size;
+  }
+
+  /**
+   * The blocks above height `aboveHeight` on the branch of the highest QC, oldest first, each with
+   * a QC that certifies it (the next block's justify; the highest QC for the last), at most `max`.
+   * Empty when that branch does not reach `aboveHeight` in the blocks held here. Catch-up serves
+   * them after a peer's newest committed blocks: the 2-chain proof that those are committed lives
+   * in these blocks, which are not in any database yet.
+   */
+  certifiedChainAbove(aboveHeight: number, max: number): Array<{ block: Block; qc: QuorumCert }> {
+    const out: Array<{ block: Block; qc: QuorumCert }> = [];
+    let qc = this.s.safety.highQc;
+    let b = this.s.tree.get(qc.blockHash);
+    while (b !== undefined && b.height > aboveHeight) {
+      out.push({ block: b, qc });
+      qc = b.justify;
+      b = this.s.tree.get(b.parent);
+    }
+    if (b === undefined || b.height !== aboveHeight) return [];
+    return out.reverse().slice(0, Math.max(0, max));
   }
 
   private onMessage(from: ReplicaId, m: Message, out: Effect[]): void {

@@ -287,9 +287,9 @@ export class CatchUp {
     const store = this.o.node.store;
     switch (req.type) {
       case 'statusRequest': {
-        const snap = await store.loadSnapshot();
+        const snapshotHeight = await store.snapshotHeight();
         const s = this.o.node.status();
-        return { type: 'statusResponse', committedHeight: store.tip, executedHeight: this.o.node.executedTip, view: s.view, lowestBlockHeight: 1, snapshotHeight: snap?.at.block.height ?? 0 };
+        return { type: 'statusResponse', committedHeight: store.tip, executedHeight: this.o.node.executedTip, view: s.view, lowestBlockHeight: 1, snapshotHeight };
       }
       case 'blocksRequest': {
         const blocks: CommittedBlock[] = [];
@@ -301,6 +301,13 @@ export class CatchUp {
           if (blocks.length > 0 && bytes + size > RESPONSE_BYTES_MAX) break;
           bytes += size;
           blocks.push(c);
+        }
+        // Reached our newest durable block: add the certified blocks above it (held by the core, not
+        // in the database yet). Without them the requester can prove only up to our tip minus ~2
+        // committed (2-chain), and on an idle chain nothing else would bring it the rest.
+        const last = req.fromHeight + blocks.length - 1;
+        if (blocks.length < req.maxBlocks && last === store.tip && bytes < RESPONSE_BYTES_MAX / 2) {
+          blocks.push(...this.o.node.certifiedChainAbove(last, req.maxBlocks - blocks.length));
         }
         return { type: 'blocksResponse', blocks };
       }

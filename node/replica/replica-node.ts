@@ -16,6 +16,7 @@ import type { CanonicalValue } from '../../crypto/canonical.js';
 import type { HybridSecretKey } from '../../crypto/hybrid.js';
 import type { HybridWorkerPool } from '../../crypto/worker-pool.js';
 import { snapshotState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
+import { prevalidateEnvelope } from '../client/envelope.js';
 import type { ClusterFile } from '../cluster/config.js';
 import type { Logger } from '../log/logger.js';
 import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
@@ -157,7 +158,12 @@ export class ReplicaNode implements ReplicaServices {
       return;
     }
     this.o.metrics.messagesIn.inc();
-    this.enqueue({ type: 'message', from, message: d.value });
+    const m = d.value;
+    // Start the client-signature checks of forwarded commands now, on the thread pool: by the time
+    // their block executes (views later) the result is memoised and the event loop does not pay it.
+    // (Proposals carry the same commands, forwarded earlier: checking them again would only race.)
+    if (m.type === 'forward') for (const c of m.commands) void prevalidateEnvelope(c.bytes);
+    this.enqueue({ type: 'message', from, message: m });
   }
 
   private enqueue(input: Input): void {
@@ -479,6 +485,11 @@ export class ReplicaNode implements ReplicaServices {
 
   get store(): ReplicaStore {
     return this.o.store;
+  }
+
+  /** Blocks above `height` on the core's certified branch, each with a QC certifying it (see Replica.certifiedChainAbove). */
+  certifiedChainAbove(height: number, max: number): Array<{ block: Block; qc: QuorumCert }> {
+    return this.core.certifiedChainAbove(height, max);
   }
 
   /**

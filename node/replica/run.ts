@@ -71,7 +71,7 @@ export async function startReplica(configFile: string, opts: StartOptions = {}):
     for (const c of cleanups.splice(0).reverse()) await c().catch((e: Error) => log.warn({ err: e.message }, 'error while stopping'));
   };
   try {
-    const crypto = ed25519ConsensusCrypto(vote.secretKey, cluster.validators.map((v) => fromHex(v.voteKey)));
+    const crypto = ed25519ConsensusCrypto(vote.secretKey, cluster.validators.map((v) => fromHex(v.voteKey)), config.id);
     const node = await ReplicaNode.create({
       cluster,
       self: config.id,

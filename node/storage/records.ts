@@ -1,7 +1,7 @@
 // Byte encodings of what a replica stores. Blocks reuse the wire format (sync.proto
 // CommittedBlock) so a stored block can be served to a peer as-is; the rest uses the project's
 // canonical encoding. Decoders check every field: a corrupt database is reported, not trusted.
-import type { QuorumCert, SafetyState } from '../../consensus/types.js';
+import type { QuorumCert, SafetyState, TimeoutCert } from '../../consensus/types.js';
 import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
 import { decodeHybridSignature, encodeHybridSignature } from '../../crypto/hybrid.js';
 import type { WireLimits } from '../proto/consensus-codec.js';
@@ -53,19 +53,39 @@ function qcFrom(o: Obj, what: string): QuorumCert {
   return { view: field(o, 'view', what, isNum), height: field(o, 'height', what, isNum), blockHash: field(o, 'blockHash', what, isBytes), votes };
 }
 
+function tcValue(tc: TimeoutCert): Obj {
+  return { view: tc.view, timeouts: tc.timeouts.map((t) => ({ voter: t.voter, highQcView: t.highQcView, signature: t.signature })) };
+}
+
+function tcFrom(o: Obj, what: string): TimeoutCert {
+  const timeouts = field<CanonicalValue[]>(o, 'timeouts', what, isArr).map((t) => {
+    const x = asPlainObj(t, what, 'lastTc.timeouts');
+    return { voter: field<number>(x, 'voter', what, isNum), highQcView: field<number>(x, 'highQcView', what, isNum), signature: field<Uint8Array>(x, 'signature', what, isBytes) };
+  });
+  return { view: field(o, 'view', what, isNum), timeouts };
+}
+
+function asPlainObj(v: CanonicalValue | undefined, what: string, name: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) throw new StoreCorruptError(what, name);
+  return v as Obj;
+}
+
+/** `lastTc` is stored when present (null and absent both mean none); states written without it still decode. */
 export function encodeSafety(s: SafetyState): Uint8Array {
-  return canonicalEncode({ highestVotedView: s.highestVotedView, lockedView: s.lockedView, highQc: qcValue(s.highQc) });
+  const o: Obj = { highestVotedView: s.highestVotedView, lockedView: s.lockedView, highQc: qcValue(s.highQc) };
+  if (s.lastTc != null) o.lastTc = tcValue(s.lastTc);
+  return canonicalEncode(o);
 }
 
 export function decodeSafety(bytes: Uint8Array): SafetyState {
   const o = asObj(bytes, 'safety state');
-  const highQc = o.highQc;
-  if (typeof highQc !== 'object' || highQc === null || Array.isArray(highQc) || highQc instanceof Uint8Array) throw new StoreCorruptError('safety state', 'highQc');
-  return {
+  const s: SafetyState = {
     highestVotedView: field(o, 'highestVotedView', 'safety state', isNum),
     lockedView: field(o, 'lockedView', 'safety state', isNum),
-    highQc: qcFrom(highQc as Obj, 'safety state'),
+    highQc: qcFrom(asPlainObj(o.highQc, 'safety state', 'highQc'), 'safety state'),
   };
+  if (o.lastTc !== undefined && o.lastTc !== null) s.lastTc = tcFrom(asPlainObj(o.lastTc, 'safety state', 'lastTc'), 'safety state');
+  return s;
 }
 
 // ---- committed blocks (wire format) ----

@@ -238,13 +238,27 @@ export class ReplicaStore {
       const ops: Array<{ type: 'put'; key: string; value: Uint8Array }> = [{ type: 'put', key: KEY.snapshot, value: bytes }];
       if (prev !== undefined) ops.push({ type: 'put', key: KEY.snapshotPrev, value: prev });
       await this.db.batch(ops, { sync: true });
+      this.knownSnapshotHeight = s.at.block.height;
     }, true);
   }
 
   async loadSnapshot(): Promise<SnapshotRecord | null> {
     const b = await this.db.get(KEY.snapshot);
-    return b === undefined ? null : decodeSnapshot(b);
+    const s = b === undefined ? null : decodeSnapshot(b);
+    this.knownSnapshotHeight = s?.at.block.height ?? 0;
+    return s;
   }
+
+  /**
+   * Height of the newest stored snapshot (0: none). Peers ask for it every second in status polls;
+   * decoding the whole kernel snapshot for that cost milliseconds per poll once the state grew.
+   */
+  async snapshotHeight(): Promise<number> {
+    if (this.knownSnapshotHeight === null) await this.loadSnapshot();
+    return this.knownSnapshotHeight ?? 0;
+  }
+
+  private knownSnapshotHeight: number | null = null;
 
   /** The newest stored snapshot with at least `blocksAfter` committed blocks stored after it. */
   async loadServableSnapshot(blocksAfter: number): Promise<SnapshotRecord | null> {
@@ -273,6 +287,7 @@ export class ReplicaStore {
     this.issuedTip = height;
     return this.enqueue(async () => {
       await this.db.batch(ops, { sync: true });
+      this.knownSnapshotHeight = height;
       this.tipHeight = height;
     }, true);
   }

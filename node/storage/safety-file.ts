@@ -3,10 +3,16 @@
 // allocated blocks needs no filesystem journal commit: measured here 0.2 ms p50 against 1.5 ms
 // for a synced LevelDB put, whose fsync also waits for every other dirty file on the disk.
 //
+// The write and fdatasync are synchronous on purpose. The step that persists waits for them anyway
+// (persist-before-send), and as async calls they queued on libuv's 4-thread pool behind envelope
+// verifications and level work: under client load a persist took 23 ms on average (fdatasync alone
+// ~1 ms here), and it is paid twice per view. Blocking the event loop ~1 ms is the cheaper cost.
+//
 // Two slots alternate so a torn write (crash mid-write) leaves the previous state intact. A slot is
 //   magic "KNSF" | version u8 | seq u64 BE | length u32 BE | payload | sha256(seq..payload)
 // and the valid slot with the highest seq wins on load.
 import { createHash } from 'node:crypto';
+import { fdatasyncSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreCorruptError } from './records.js';
@@ -24,7 +30,6 @@ function digest(bytes: Uint8Array): Uint8Array {
 }
 
 export class SafetyFile {
-  private chain: Promise<void> = Promise.resolve();
   private seq: number;
   private closed = false;
 
@@ -72,9 +77,10 @@ export class SafetyFile {
     return this.latest;
   }
 
-  /** Durable (fdatasync) when it resolves. Writes are applied in call order. */
+  /** Durable (fdatasync) when it resolves (the write is done before it returns). Writes are applied in call order. */
   write(payload: Uint8Array): Promise<void> {
     if (HEADER + payload.length + DIGEST > SLOT_BYTES) return Promise.reject(new RangeError(`safety state of ${payload.length} bytes exceeds the slot`));
+    if (this.closed) return Promise.reject(new Error('safety file closed'));
     const seq = ++this.seq;
     const rec = new Uint8Array(HEADER + payload.length + DIGEST);
     rec.set(MAGIC, 0);
@@ -85,19 +91,18 @@ export class SafetyFile {
     dv.setUint32(13, payload.length);
     rec.set(payload, HEADER);
     rec.set(digest(rec.subarray(5, HEADER + payload.length)), HEADER + payload.length);
-    const next = this.chain.then(async () => {
-      if (this.closed) throw new Error('safety file closed');
-      await this.fh.write(rec, 0, rec.length, (seq % 2) * SLOT_BYTES);
-      await this.fh.datasync();
-      this.latest = payload;
-    });
-    this.chain = next.catch(() => undefined);
-    return next;
+    try {
+      writeSync(this.fh.fd, rec, 0, rec.length, (seq % 2) * SLOT_BYTES);
+      fdatasyncSync(this.fh.fd);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    this.latest = payload;
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.chain;
     this.closed = true;
     await this.fh.close();
   }
