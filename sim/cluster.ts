@@ -279,15 +279,16 @@ export class Cluster {
     let lastProgress = 0;
     for (;;) {
       if (this.opsCompleted >= o.commands && this.opsStarted >= o.commands) break;
-      const next = this.queue.pop();
-      if (!next) break;
-      if (next.timeMs > hardStopMs) break;
+      if (this.queue.size === 0) break;
+      const event = this.queue.take()!;
+      const timeMs = this.queue.takenTimeMs;
+      if (timeMs > hardStopMs) break;
       // Once the oldest outstanding operation is past its liveness deadline, the run has failed; stop.
       if ((this.stats.events & 255) === 0) this.deadlineMs = this.livenessDeadlineMs();
-      if (next.timeMs > this.deadlineMs && next.timeMs > this.livenessDeadlineMs()) break;
-      this.nowMs = next.timeMs;
+      if (timeMs > this.deadlineMs && timeMs > this.livenessDeadlineMs()) break;
+      this.nowMs = timeMs;
       if (++this.stats.events > o.maxEvents) break;
-      this.dispatch(next.event);
+      this.dispatch(event);
       if (o.stopOnSafetyViolation && (this.checker.violationCount > 0 || this.findings.length > 0)) {
         this.stoppedEarly = true;
         break;

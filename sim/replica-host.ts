@@ -12,6 +12,7 @@ import { hashTagged } from '../crypto/hash.js';
 import { toHex } from '../crypto/bytes.js';
 import type { Core } from './byzantine/core.js';
 import { ContentMemo } from './content-memo.js';
+import { timeSplit } from './time-split.js';
 import type { OpenedCommand } from './envelope.js';
 import type { CommitRecord } from './checkers.js';
 import type { RegisterValue } from './history.js';
@@ -55,12 +56,7 @@ export function envelopeDigest(bytes: Uint8Array): string {
   return digests.get(bytes);
 }
 
-/**
- * Process-wide milliseconds spent in applyBatch (read by the benchmark; not part of any run's output).
- * Measured with performance.now(), not process.cpuUsage(): a getrusage per block cost more than 5 %
- * of a throughput run. On a busy machine the figure includes time the thread was preempted.
- */
-export const kernelTime = { enabled: false, ms: 0 };
+
 /** A bound on inputs one delivery may cause (the `executed` feedback loop), as a guard against a runaway core. */
 const maxInputsPerDelivery = 10_000;
 
@@ -115,8 +111,10 @@ export class ReplicaHost {
     for (let i = 0; i < queue.length; i++) {
       if (i >= maxInputsPerDelivery) throw new Error(`${this.label}: more than ${maxInputsPerDelivery} inputs from one delivery`);
       let effects: Effect[];
+      const stepStart = timeSplit.enabled ? performance.now() : 0;
       try {
         effects = this.core.step(queue[i]);
+        if (timeSplit.enabled) timeSplit.coreMs += performance.now() - stepStart;
       } catch (e) {
         this.env.finding(this, 'crash', `core threw on ${queue[i].type}: ${e instanceof Error ? e.message : String(e)}`);
         return;
@@ -196,9 +194,9 @@ export class ReplicaHost {
       commands.push({ client: c.client, seq: c.seq, digest: envelopeDigest(c.bytes) });
     }
     // CPU time inside the kernel, for the benchmark's breakdown only: it never feeds back into the run.
-    const kernelStart = kernelTime.enabled ? performance.now() : 0;
+    const kernelStart = timeSplit.enabled ? performance.now() : 0;
     const r = applyBatch(this.durable.kernel, batch, { height: block.height });
-    if (kernelTime.enabled) kernelTime.ms += performance.now() - kernelStart;
+    if (timeSplit.enabled) timeSplit.kernelMs += performance.now() - kernelStart;
     this.durable.kernel = r.state;
     if (r.receiptBytes.length > 0) this.durable.receiptChainHead = receiptHash(r.receiptBytes[r.receiptBytes.length - 1]);
     const roots: ExecutedRoots = { height: block.height, blockHash: block.hash, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot };

@@ -16,6 +16,8 @@ export class Trace {
   private readonly kept: string[] | null;
   private count = 0;
   private pending = '';
+  private lastTimeMs = -1;
+  private lastTimeText = '';
   truncated = false;
 
   constructor(keepLines: boolean) {
@@ -24,7 +26,12 @@ export class Trace {
 
   /** One event: `time from->to type detail`; `detail` must itself be deterministic (a digest, ids). */
   record(timeMs: number, from: string, to: string, type: string, detail: string): void {
-    const line = `${timeMs.toFixed(3)} ${from}->${to} ${type} ${detail}`;
+    // Many events share a virtual time; format it once per distinct time.
+    if (timeMs !== this.lastTimeMs) {
+      this.lastTimeMs = timeMs;
+      this.lastTimeText = timeMs.toFixed(3);
+    }
+    const line = `${this.lastTimeText} ${from}->${to} ${type} ${detail}`;
     // Hashing is streaming, so feeding lines in chunks gives the same digest with far fewer calls.
     this.pending += line + '\n';
     if (this.pending.length > 64 * 1024) this.flush();

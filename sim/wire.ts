@@ -14,6 +14,7 @@
 import type { Message } from '../consensus/types.js';
 import { decodeConsensusMessage, encodeConsensusMessage, type WireLimits } from '../node/proto/consensus-codec.js';
 import type { Prng } from './prng.js';
+import { timeSplit } from './time-split.js';
 
 export type WireVerdict = { ok: true; message: Message } | { ok: false; reason: string };
 
@@ -39,8 +40,10 @@ export class Wire {
     if (m === null || typeof m !== 'object') return this.prng.bytes(this.prng.int(1, 64));
     let bytes = this.encoded.get(m);
     if (bytes === undefined) {
+      const start = timeSplit.enabled ? performance.now() : 0;
       try {
         bytes = encodeConsensusMessage(m);
+        if (timeSplit.enabled) timeSplit.codecMs += performance.now() - start;
       } catch {
         // Only a Byzantine wrapper builds messages that do not encode; on a wire they are just bytes.
         bytes = this.prng.bytes(this.prng.int(1, 64));
@@ -55,7 +58,9 @@ export class Wire {
     let v = this.decoded.get(bytes);
     if (v === undefined) {
       this.decodes++;
+      const start = timeSplit.enabled ? performance.now() : 0;
       const r = decodeConsensusMessage(bytes, this.limits);
+      if (timeSplit.enabled) timeSplit.codecMs += performance.now() - start;
       v = r.ok ? { ok: true, message: deepFreeze(r.value) } : { ok: false, reason: r.reason };
       if (this.audit !== null && r.ok) this.audit.push({ bytes, copy: bytes.slice(), message: r.value });
       this.decoded.set(bytes, v);

@@ -71,6 +71,23 @@ describe('sim/checkers', () => {
     assert.deepEqual(c.violations.map((v) => v.kind), ['validity', 'validity']);
   });
 
+  it('checks every replica\'s commands, not only the first replica\'s, at each height (validity)', () => {
+    const c = new SafetyChecker();
+    c.noteSubmitted('alice', 1, 'd1');
+    c.noteSubmitted('bob', 1, 'd2');
+    c.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'alice', seq: 1, digest: 'd1' }, { client: 'bob', seq: 1, digest: 'd2' }] }));
+    c.onCommit(rec(1, 1, 'aa', { commands: [{ client: 'alice', seq: 1, digest: 'd1' }, { client: 'bob', seq: 1, digest: 'd2' }] }));
+    assert.equal(c.violationCount, 0);
+    // Same block hash, but the replica's record differs from the first one: checked afresh.
+    c.onCommit(rec(2, 1, 'aa', { commands: [{ client: 'alice', seq: 1, digest: 'd1' }, { client: 'bob', seq: 1, digest: 'forged' }, { client: 'eve', seq: 9, digest: 'x' }] }));
+    assert.deepEqual(c.violations.map((v) => v.kind), ['validity', 'validity']);
+    // A first record's invalid command is never taken as a reference for later records.
+    const d = new SafetyChecker();
+    d.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, digest: 'x' }] }));
+    d.onCommit(rec(1, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, digest: 'x' }] }));
+    assert.equal(d.violationCount, 2);
+  });
+
   it('catches a gap in a replica\'s committed heights (order)', () => {
     const c = new SafetyChecker();
     c.onCommit(rec(0, 1, 'aa'));

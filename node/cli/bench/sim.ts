@@ -1,6 +1,10 @@
 // `knhk bench sim`: how fast the simulator runs the real consensus + kernel code.
-//   throughput  n=4, no faults, one region, many clients: committed client commands per CPU-second
-//               and virtual ms per wall ms (targets: >= 50,000 commands/CPU-s, >= 100x real time)
+//   throughput  n=4, no faults, one region, 1024 clients over as many keys, blocks of up to 1024
+//               commands (~170 in practice): committed client commands per CPU-second (target
+//               >= 50,000), split into kernel / consensus core / wire codec / the simulator itself
+//   realtime    n=4, 3 regions (40-120 ms apart), 16 clients: virtual ms simulated per wall ms
+//               (target >= 100x). It measures how much faster than real time a lightly loaded
+//               geo-distributed cluster is simulated; it falls as the load (clients) rises.
 //   scaling     messages per committed block for n = 4, 7, 16, 31 (chained HotStuff: linear in n)
 // CPU time is process.cpuUsage (user + system) around the run, so a busy shared machine inflates
 // wall time but not the per-CPU-second figures.
@@ -8,7 +12,7 @@ import type { Command } from 'commander';
 import { intOption, printJson, type CommandModule } from '../command.js';
 import { runSim } from '../../../sim/run.js';
 import { defaultSimOptions, type SimOptions } from '../../../sim/options.js';
-import { kernelTime } from '../../../sim/replica-host.js';
+import { resetTimeSplit, timeSplit } from '../../../sim/time-split.js';
 
 interface ThroughputResult {
   nodes: number;
@@ -23,6 +27,14 @@ interface ThroughputResult {
   commandsPerCpuSecond: number;
   /** Time inside the kernel's applyBatch (every replica executes every block). */
   kernelMs: number;
+  /** Time inside the consensus cores' step() (all replicas). */
+  consensusMs: number;
+  /** Time in node/proto's consensus codec (each message encoded once, each bytes object decoded once). */
+  codecMs: number;
+  /** The rest of the CPU time: the simulator's own machinery, plus GC and V8's helper threads. */
+  simMs: number;
+  /** The same four, per committed command (all 4 replicas together). */
+  perCommandUs: { total: number; kernel: number; consensus: number; codec: number; sim: number };
   /** The same rate if the kernel cost nothing: what the simulator + consensus alone sustain. */
   commandsPerCpuSecondExcludingKernel: number;
   virtualToWall: number;
@@ -46,17 +58,18 @@ function base(seed: number): SimOptions {
   return { ...defaultSimOptions, seed, byzantine: 0, faults: [] };
 }
 
-export function benchThroughput(commands: number, clients: number, regions = 1, seed = 1): ThroughputResult {
-  const kernelBefore = kernelTime.ms;
-  kernelTime.enabled = true;
+export function benchThroughput(commands: number, clients: number, regions = 1, seed = 1, keys = Math.max(64, clients)): ThroughputResult {
+  resetTimeSplit(true);
   let r;
   try {
-    r = runSim({ ...base(seed), nodes: 4, commands, clients, regions, keys: 64, maxBatchCommands: 1024 }).report;
+    r = runSim({ ...base(seed), nodes: 4, commands, clients, regions, keys, maxBatchCommands: 1024 }).report;
   } finally {
-    kernelTime.enabled = false;
+    timeSplit.enabled = false;
   }
-  const kernelMs = kernelTime.ms - kernelBefore;
+  const { kernelMs, coreMs: consensusMs, codecMs } = timeSplit;
+  const simMs = Math.max(0, r.cpuMs - kernelMs - consensusMs - codecMs);
   const cpuS = Math.max(r.cpuMs, 1) / 1000;
+  const perCommand = (ms: number) => round((ms * 1000) / Math.max(1, r.committedCommands));
   return {
     nodes: 4,
     regions,
@@ -70,6 +83,10 @@ export function benchThroughput(commands: number, clients: number, regions = 1, 
     virtualMs: r.virtualMs,
     commandsPerCpuSecond: Math.round(r.committedCommands / cpuS),
     kernelMs: Math.round(kernelMs),
+    consensusMs: Math.round(consensusMs),
+    codecMs: Math.round(codecMs),
+    simMs: Math.round(simMs),
+    perCommandUs: { total: perCommand(r.cpuMs), kernel: perCommand(kernelMs), consensus: perCommand(consensusMs), codec: perCommand(codecMs), sim: perCommand(simMs) },
     commandsPerCpuSecondExcludingKernel: Math.round(r.committedCommands / Math.max(0.001, cpuS - kernelMs / 1000)),
     virtualToWall: round(r.virtualMs / Math.max(1, r.wallMs)),
     virtualToCpu: round(r.virtualMs / Math.max(1, r.cpuMs)),
@@ -93,7 +110,7 @@ export const simBench: CommandModule = (bench: Command, io) => {
     .command('sim')
     .description('simulator speed: commands per CPU-second and virtual/wall time (n=4), messages per block for n = 4, 7, 16, 31')
     .option('--commands <c>', 'client operations of the throughput run', intOption('commands', 1, 10_000_000), 20_000)
-    .option('--clients <k>', 'clients of the throughput run (more clients, bigger blocks)', intOption('clients', 1, 100_000), 256)
+    .option('--clients <k>', 'clients of the throughput run (more clients, bigger blocks)', intOption('clients', 1, 100_000), 1024)
     .option('--scaling-commands <c>', 'operations per scaling run', intOption('scaling-commands', 1, 1_000_000), 60)
     .option('--json', 'print one JSON object')
     .action((opts: { commands: number; clients: number; scalingCommands: number; json?: boolean }) => {
@@ -105,7 +122,7 @@ export const simBench: CommandModule = (bench: Command, io) => {
       const result = {
         bench: 'sim',
         throughput,
-        realtime: { regions: realtime.regions, clients: realtime.clients, committedCommands: realtime.committedCommands, virtualMs: realtime.virtualMs, wallMs: realtime.wallMs, cpuMs: realtime.cpuMs, virtualToWall: realtime.virtualToWall, virtualToCpu: realtime.virtualToCpu, kernelMs: realtime.kernelMs },
+        realtime: { regions: realtime.regions, clients: realtime.clients, committedCommands: realtime.committedCommands, commandsPerBlock: realtime.commandsPerBlock, virtualMs: realtime.virtualMs, wallMs: realtime.wallMs, cpuMs: realtime.cpuMs, virtualToWall: realtime.virtualToWall, virtualToCpu: realtime.virtualToCpu, kernelMs: realtime.kernelMs, consensusMs: realtime.consensusMs, codecMs: realtime.codecMs, simMs: realtime.simMs },
         scaling,
         targets,
         meetsTargets: { commandsPerCpuSecond: throughput.commandsPerCpuSecond >= targets.commandsPerCpuSecond, virtualToWall: realtime.virtualToWall >= targets.virtualToWall },
@@ -121,7 +138,9 @@ export const simBench: CommandModule = (bench: Command, io) => {
           `${throughput.commandsPerCpuSecond} commands/CPU-s (target ${targets.commandsPerCpuSecond}); ` +
           `${throughput.commandsPerBlock} commands/block; kernel ${throughput.kernelMs} ms, ${throughput.commandsPerCpuSecondExcludingKernel} commands/CPU-s without it\n`,
       );
-      io.out(`real time (n=4, 3 regions, ${realtime.clients} clients): ${realtime.virtualMs} virtual ms in ${realtime.wallMs} wall ms = ${realtime.virtualToWall}x (target ${targets.virtualToWall}x); ${realtime.virtualToCpu}x per CPU ms; kernel ${realtime.kernelMs} of ${realtime.cpuMs} CPU ms\n`);
+      const u = throughput.perCommandUs;
+      io.out(`  per command (4 replicas): ${u.total} us = kernel ${u.kernel} + consensus ${u.consensus} + codec ${u.codec} + simulator/GC ${u.sim}\n`);
+      io.out(`real time (n=4, 3 regions, ${realtime.clients} clients): ${realtime.virtualMs} virtual ms in ${realtime.wallMs} wall ms = ${realtime.virtualToWall}x (target ${targets.virtualToWall}x); ${realtime.virtualToCpu}x per CPU ms; kernel ${realtime.kernelMs}, consensus ${realtime.consensusMs}, codec ${realtime.codecMs}, simulator/GC ${realtime.simMs} of ${realtime.cpuMs} CPU ms; ${realtime.commandsPerBlock} commands/block\n`);
       io.out('messages per committed block:\n');
       for (const s of scaling) io.out(`  n=${String(s.nodes).padStart(2)}  ${s.messagesPerBlock} (${s.messagesPerBlockPerNode} per node)  over ${s.committedHeight} blocks\n`);
     });
