@@ -9,7 +9,7 @@ import { canonicalEncode, canonicalHash, type CanonicalValue } from '../crypto/c
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { merkleRoot } from '../crypto/merkle.js';
 import { commandShapeProblem } from './command.js';
-import { encodeCommandTransient } from './command-encoding.js';
+import { digestCommand } from './command-digest.js';
 import { KERNEL_LIMITS } from './limits.js';
 import { executeCommand, type ExecContext } from './execute.js';
 import { activateDue } from './governance/activate.js';
@@ -59,10 +59,10 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
     if (problem !== null) outcome = rejected('failed', 'kernel.decode', problem);
     else {
       try {
-        const bytes = encodeCommandTransient(cmd);
-        digest = hashTagged(Tag.command, bytes);
-        if (bytes.length > KERNEL_LIMITS.commandBytesMax) {
-          outcome = rejected('failed', 'kernel.decode', `command of ${bytes.length} bytes exceeds ${KERNEL_LIMITS.commandBytesMax}`);
+        const d = digestCommand(cmd);
+        digest = d.digest;
+        if (d.size > KERNEL_LIMITS.commandBytesMax) {
+          outcome = rejected('failed', 'kernel.decode', `command of ${d.size} bytes exceeds ${KERNEL_LIMITS.commandBytesMax}`);
         }
       } catch (e) {
         digest = NO_COMMAND;
