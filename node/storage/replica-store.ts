@@ -187,11 +187,27 @@ export class ReplicaStore {
     for (const c of w.commands) ops.push({ type: 'put', key: KEY.command(c.client, c.seq), value: encodeCommandLocation(height, c.index) });
     if (height !== this.issuedTip + 1) throw new Error(`store: commit at height ${height} does not follow tip ${this.issuedTip}`);
     this.issuedTip = height;
+    // With no synced write in flight, the block's own batch is the synced write (one fsync, one
+    // thread-pool trip); otherwise it goes unsynced and the next group marker covers it.
+    const syncNow = !this.syncInFlight && !this.closed;
+    if (syncNow) this.syncInFlight = true;
     const written = this.enqueue(async () => {
-      await this.db.batch(ops, { sync: false });
+      await this.db.batch(ops, { sync: syncNow });
       this.tipHeight = height;
-    });
+    }, syncNow);
     const seq = this.writeSeq;
+    if (syncNow) {
+      written.then(
+        () => {
+          this.syncInFlight = false;
+          this.groupSync();
+        },
+        (e: Error) => {
+          this.syncInFlight = false;
+          for (const w of this.durableWaiters.splice(0)) w.reject(e);
+        },
+      );
+    }
     await written;
     await this.durable(seq);
   }
