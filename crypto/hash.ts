@@ -134,9 +134,13 @@ export function hashTaggedWith(alg: HashAlgorithm, tag: string, ...parts: Uint8A
   }
 }
 
-/** Plain SHA-256 of `data` with no tag: only for interop with external formats (never for our objects). */
+/**
+ * Plain SHA-256 of `data` with no tag: for interop with external formats, and for callers that laid
+ * out tag || 0x00 || bytes themselves (kernel/receipt-encoding hashes receipts in place).
+ */
 export function sha256(data: Uint8Array): Uint8Array {
-  return asPlainBytes(createHash('sha256').update(data).digest());
+  if (data.length > ONE_SHOT_MAX) return asPlainBytes(createHash('sha256').update(data).digest());
+  return latin1Digest(oneShotHash('sha256', data, 'binary'));
 }
 
 // A copy into a plain Uint8Array: a Buffer may be a view of a shared pool (structured clone would

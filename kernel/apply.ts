@@ -7,7 +7,7 @@
 // does not increase, a stale state handle) throws, before anything is consumed or changed.
 import { canonicalEncode, canonicalHash, type CanonicalValue } from '../crypto/canonical.js';
 import { Tag, hashTagged } from '../crypto/hash.js';
-import { merkleRoot } from '../crypto/merkle.js';
+import { merkleRootOfLeafHashes } from '../crypto/merkle.js';
 import { commandShapeProblem } from './command.js';
 import { digestCommand } from './command-digest.js';
 import { KERNEL_LIMITS } from './limits.js';
@@ -15,7 +15,7 @@ import { executeCommand, type ExecContext } from './execute.js';
 import { activateDue } from './governance/activate.js';
 import { rejected, type Outcome } from './outcome.js';
 import { flushExpiries, sweepExpired } from './policy/approvals.js';
-import { encodeReceipt, receiptHash } from './receipt.js';
+import { encodeReceiptHashed } from './receipt-encoding.js';
 import { consume, storeOf, wrap } from './state/handle.js';
 import { K } from './state/keys.js';
 import type { ApplyResult, KernelCommand, KernelContext, KernelState, Receipt } from './types.js';
@@ -51,6 +51,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   let index = store.get(K.receiptCount) as number;
   const receipts: Receipt[] = new Array(batch.length);
   const receiptBytes: Uint8Array[] = new Array(batch.length);
+  const leafHashes: Uint8Array[] = new Array(batch.length);
   for (let i = 0; i < batch.length; i++) {
     const cmd = batch[i];
     let digest = NO_COMMAND;
@@ -91,17 +92,18 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
       output: outcome.output,
       prevReceiptHash: head,
     };
-    const bytes = encodeReceipt(receipt);
-    head = receiptHash(bytes);
+    const hashed = encodeReceiptHashed(receipt);
+    head = hashed.hash;
     receipts[i] = receipt;
-    receiptBytes[i] = bytes;
+    receiptBytes[i] = hashed.bytes;
+    leafHashes[i] = hashed.leafHash;
     index++;
   }
   flushExpiries(store, x.opened);
   store.set(K.head, head);
   store.set(K.receiptCount, index);
   const stateRoot = store.root().slice();
-  return { state: wrap(store, active), receipts, receiptBytes, receiptsRoot: merkleRoot(receiptBytes), stateRoot };
+  return { state: wrap(store, active), receipts, receiptBytes, receiptsRoot: merkleRootOfLeafHashes(leafHashes), stateRoot };
 }
 
 // A bug inside one command must not take the batch (and the replica) down; it becomes a failed

@@ -5,6 +5,7 @@
 // scalar, a string with a lone surrogate, an unsafe integer) falls back to canonicalEncode itself.
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import { utf8 } from '../crypto/bytes.js';
+import { Tag, hashTagged, sha256, tagPrefix } from '../crypto/hash.js';
 import type { Receipt } from './types.js';
 import { ByteWriter, scalarSize, T_NULL, T_OBJECT } from './byte-writer.js';
 import { utf8Length } from './utf8.js';
@@ -28,6 +29,48 @@ const isHash = (h: unknown): h is Uint8Array => h instanceof Uint8Array;
 const nullableLength = (s: string | null): number => (s === null ? 0 : utf8Length(s));
 
 export function encodeReceiptBytes(r: Receipt): Uint8Array {
+  const w = writeReceipt(r, 0);
+  return w === null ? canonicalEncode(plain(r)) : w.buf;
+}
+
+/** A receipt's bytes, its chain hash (receiptHash) and its Merkle leaf hash (merkleLeafHash). */
+export interface HashedReceipt {
+  bytes: Uint8Array;
+  hash: Uint8Array;
+  leafHash: Uint8Array;
+}
+
+const RECEIPT_PREFIX = tagPrefix(Tag.receipt);
+const LEAF_PREFIX = tagPrefix(Tag.merkleLeaf);
+const ROOM = Math.max(RECEIPT_PREFIX.length, LEAF_PREFIX.length);
+
+/**
+ * applyBatch's path: the receipt is written once into a scratch buffer after ROOM bytes, and both
+ * of its hashes are taken in place by writing each tag prefix just before it (no copies of the
+ * receipt into hash inputs); then the bytes are copied out once. Same bytes and hashes as
+ * encodeReceiptBytes + receiptHash + merkleLeafHash (test/kernel/receipts checks).
+ */
+export function encodeReceiptHashed(r: Receipt): HashedReceipt {
+  const w = writeReceipt(r, ROOM);
+  if (w === null) {
+    const bytes = canonicalEncode(plain(r));
+    return { bytes, hash: hashTagged(Tag.receipt, bytes), leafHash: hashTagged(Tag.merkleLeaf, bytes) };
+  }
+  const buf = w.buf;
+  const end = w.at;
+  buf.set(RECEIPT_PREFIX, ROOM - RECEIPT_PREFIX.length);
+  const hash = sha256(buf.subarray(ROOM - RECEIPT_PREFIX.length, end));
+  buf.set(LEAF_PREFIX, ROOM - LEAF_PREFIX.length);
+  const leafHash = sha256(buf.subarray(ROOM - LEAF_PREFIX.length, end));
+  return { bytes: buf.slice(ROOM, end), hash, leafHash };
+}
+
+/**
+ * Writes the receipt at offset `room` of a writer: a fresh exact one for room 0, else the shared
+ * scratch writer. Null when the receipt needs the general encoder (which then throws if the
+ * receipt has no canonical encoding).
+ */
+function writeReceipt(r: Receipt, room: number): ByteWriter | null {
   const decisionLen = utf8Length(r.decision);
   const principalLen = utf8Length(r.principal);
   const resultLen = utf8Length(r.result);
@@ -35,11 +78,9 @@ export function encodeReceiptBytes(r: Receipt): Uint8Array {
   const typeLen = utf8Length(r.type);
   const reasonLen = nullableLength(r.reason);
   const ruleLen = nullableLength(r.ruleId);
-  if ((decisionLen | principalLen | resultLen | riskLen | typeLen | reasonLen | ruleLen) < 0) return canonicalEncode(plain(r)); // throws the canonical error
-  if (!Number.isSafeInteger(r.descriptorVersion) || !Number.isSafeInteger(r.fuelUsed) || !Number.isSafeInteger(r.height) || !Number.isSafeInteger(r.index) || !Number.isSafeInteger(r.seq)) {
-    return canonicalEncode(plain(r));
-  }
-  if (!isHash(r.commandDigest) || !isHash(r.descriptorHash) || !isHash(r.effectsDigest) || !isHash(r.prevReceiptHash)) return canonicalEncode(plain(r));
+  if ((decisionLen | principalLen | resultLen | riskLen | typeLen | reasonLen | ruleLen) < 0) return null;
+  if (!Number.isSafeInteger(r.descriptorVersion) || !Number.isSafeInteger(r.fuelUsed) || !Number.isSafeInteger(r.height) || !Number.isSafeInteger(r.index) || !Number.isSafeInteger(r.seq)) return null;
+  if (!isHash(r.commandDigest) || !isHash(r.descriptorHash) || !isHash(r.effectsDigest) || !isHash(r.prevReceiptHash)) return null;
   const out = r.output;
   let outBytes: Uint8Array | null = null;
   let outLen = scalarSize(out);
@@ -52,7 +93,8 @@ export function encodeReceiptBytes(r: Receipt): Uint8Array {
     20 + r.commandDigest.length + r.descriptorHash.length + r.effectsDigest.length + r.prevReceiptHash.length +
     (r.reason === null ? 1 : 5 + reasonLen) + (r.ruleId === null ? 1 : 5 + ruleLen);
 
-  const w = new ByteWriter(size);
+  const w = room === 0 ? new ByteWriter(size) : ByteWriter.scratch(room + size);
+  w.at = room;
   const k = KEY_BYTES;
   w.type(T_OBJECT);
   w.u32(RECEIPT_KEYS.length);
@@ -79,6 +121,6 @@ export function encodeReceiptBytes(r: Receipt): Uint8Array {
   else w.str(r.ruleId, ruleLen);
   w.key(k[15]), w.int(r.seq);
   w.key(k[16]), w.str(r.type, typeLen);
-  if (w.at !== size) throw new Error(`receipt encoder wrote ${w.at} of ${size} bytes`);
-  return w.buf;
+  if (w.at !== room + size) throw new Error(`receipt encoder wrote ${w.at - room} of ${size} bytes`);
+  return w;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { bytesEqual } from '../../crypto/bytes.js';
-import { merkleProof } from '../../crypto/merkle.js';
+import { merkleLeafHash, merkleProof, merkleRoot } from '../../crypto/merkle.js';
+import { encodeReceiptHashed } from '../../kernel/receipt-encoding.js';
 import { canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
 import { applyBatch, commandDigest, decodeReceipt, encodeReceipt, receiptHash, stateRoot, verifyReceipt, type KernelCommand, type Receipt } from '../../kernel/api.js';
 import { randomBatches } from './fixtures/random-workload.js';
@@ -116,6 +117,8 @@ describe('the direct receipt encoder', () => {
         assert.deepEqual(r.receiptBytes[j], plain(rc));
         n++;
       });
+      // applyBatch hashes receipts in place and folds leaf hashes: same root as from the bytes.
+      assert.deepEqual(r.receiptsRoot, merkleRoot(r.receiptBytes));
     });
     assert.equal(n, 400);
   });
@@ -129,6 +132,10 @@ describe('the direct receipt encoder', () => {
           const r: Receipt = { ...base, output, principal, reason, ruleId: reason === null ? null : 'r.1', index: 2 ** 40, seq: 7 };
           assert.deepEqual(encodeReceipt(r), plain(r), JSON.stringify({ output: String(output), principal, reason }));
           assert.deepEqual(decodeReceipt(encodeReceipt(r)), r);
+          const hashed = encodeReceiptHashed(r);
+          assert.deepEqual(hashed.bytes, plain(r));
+          assert.deepEqual(hashed.hash, receiptHash(plain(r)));
+          assert.deepEqual(hashed.leafHash, merkleLeafHash(plain(r)));
         }
       }
     }
@@ -139,5 +146,7 @@ describe('the direct receipt encoder', () => {
     assert.throws(() => encodeReceipt({ ...base, output: 'lone \ud800' }), /surrogate/);
     assert.throws(() => encodeReceipt({ ...base, principal: '\udc00' }), /surrogate/);
     assert.throws(() => encodeReceipt({ ...base, fuelUsed: 1.5 }), /safe integer/);
+    assert.throws(() => encodeReceiptHashed({ ...base, principal: '\udc00' }), /surrogate/);
+    assert.throws(() => encodeReceiptHashed({ ...base, fuelUsed: 1.5 }), /safe integer/);
   });
 });
