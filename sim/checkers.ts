@@ -16,7 +16,7 @@ export interface CommitRecord {
   atMs: number;
   blockHash: string;
   /** Identities and content digests of the block's commands, in block order. */
-  commands: { client: string; seq: number; digest: string }[];
+  commands: readonly { readonly client: string; readonly seq: number; readonly digest: string }[];
   stateRoot: string;
   receiptsRoot: string;
   /** Hash of the last receipt in this replica's receipt chain after executing the block. */

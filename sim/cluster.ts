@@ -12,7 +12,7 @@ import { Prng } from './prng.js';
 import { Network, regionLatencyMatrix } from './network.js';
 import { timeoutsFor } from './timing.js';
 import { planFaults, type FaultPlan } from './faults.js';
-import { ReplicaHost, envelopeDigest, type FindingKind, type HostEnv } from './replica-host.js';
+import { ReplicaHost, envelopeDigest, openBatch, type FindingKind, type HostEnv, type OpenedBatch } from './replica-host.js';
 import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
 import { createSimCrypto, type SimCrypto } from './crypto-scheme.js';
 import { SimClient, type Workload } from './clients.js';
@@ -86,6 +86,8 @@ export class Cluster {
    * faults they go flat out.
    */
   private readonly thinkMs: number;
+  /** Opened commands per block-commands array: every replica given the same (shared, frozen) block opens it once. */
+  private readonly openedBatches = new WeakMap<readonly Command[], OpenedBatch>();
   /** Cached liveness deadline of the oldest outstanding operation (recomputed every few events). */
   private deadlineMs = Infinity;
 
@@ -192,7 +194,11 @@ export class Cluster {
       this.queue.push(this.nowMs + d, { k: 'timer', host: h, view, incarnation: host.incarnation });
     },
     committed: (host, record, receipts) => this.onCommitted(host, record, receipts),
-    openCommand: (bytes) => this.crypto.openCommand(bytes),
+    openBatch: (commands) => {
+      let opened = this.openedBatches.get(commands);
+      if (opened === undefined) this.openedBatches.set(commands, (opened = openBatch(commands, (bytes) => this.crypto.openCommand(bytes))));
+      return opened;
+    },
     finding: (host, kind, detail) => {
       if (this.findings.length < 50) this.findings.push({ kind, atMs: this.nowMs, replica: host.label, detail });
     },

@@ -1,32 +1,29 @@
 // Memoisation of pure functions of a byte string, keyed by CONTENT, not by object identity.
 //
 // In wire mode one client envelope reaches the replicas as several Uint8Array objects with equal
-// bytes (the client's own, the one decoded from a `forward`, the one decoded from the proposal), so
-// a WeakMap on the object alone misses two times out of three. This memo looks the object up first
-// (free), then the exact content (the bytes as a latin1 string: a bijection, no hashing, no
-// collisions), and computes only on a miss. Only for pure functions of the bytes: the cached answer
-// is then the one every caller would have computed.
+// bytes (the client's own, the one decoded from a `forward`, the one decoded from the proposal), and
+// since decoded messages are shared (sim/wire.ts) and blocks are opened once (sim/cluster.ts) each
+// object is looked up about once: a per-object WeakMap would only add cost. So the key is the exact
+// content — the bytes as a latin1 string: a bijection, no hashing, no collisions — and the function
+// runs once per distinct content. Only for pure functions of the bytes: the cached answer is then
+// the one every caller would have computed.
 export class ContentMemo<V> {
-  private readonly byObject = new WeakMap<Uint8Array, V>();
   private byContent = new Map<string, V>();
 
   constructor(
     private readonly compute: (bytes: Uint8Array) => V,
-    /** Content entries kept before the memo starts over (bounds memory in long sweeps). */
+    /** Entries kept before the memo starts over (bounds memory in long sweeps). */
     private readonly maxEntries = 1_000_000,
   ) {}
 
   get(bytes: Uint8Array): V {
-    let v = this.byObject.get(bytes);
-    if (v !== undefined) return v;
     const key = contentKey(bytes);
-    v = this.byContent.get(key);
+    let v = this.byContent.get(key);
     if (v === undefined) {
       v = this.compute(bytes);
       if (this.byContent.size >= this.maxEntries) this.byContent = new Map();
       this.byContent.set(key, v);
     }
-    this.byObject.set(bytes, v);
     return v;
   }
 }

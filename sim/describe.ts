@@ -4,8 +4,13 @@
 import { toHex } from '../crypto/bytes.js';
 import type { Message } from '../consensus/types.js';
 
+const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Hex of the first 4 bytes (fewer if shorter), as toHex would print them; '?' for a non-byte value. */
 export function hashPrefix(h: unknown): string {
-  return h instanceof Uint8Array ? toHex(h.subarray(0, 4)) : '?';
+  if (!(h instanceof Uint8Array)) return '?';
+  if (h.length < 4) return toHex(h);
+  return hexByte[h[0]] + hexByte[h[1]] + hexByte[h[2]] + hexByte[h[3]];
 }
 
 export function describeMessage(m: Message): string {

@@ -4,7 +4,7 @@
 // state as of the last `persist` effect, plus the committed chain and kernel state, which the driver
 // writes atomically when it executes a block (node/ writes them in one synced batch). Everything
 // else (the core's memory: mempool, pending blocks, collected votes; armed timers) dies with it.
-import type { Block, Effect, ExecutedRoots, Input, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState } from '../consensus/types.js';
+import type { Block, Command, Effect, ExecutedRoots, Input, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState } from '../consensus/types.js';
 import { genesisQc } from '../consensus/block.js';
 import { assertNever } from '../consensus/types.js';
 import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
@@ -37,7 +37,8 @@ export interface HostEnv {
   setTimer(host: ReplicaHost, view: number, durationMs: number): void;
   /** The host executed a committed block (honest hosts' records go to the safety checker). */
   committed(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void;
-  openCommand(bytes: Uint8Array): OpenedCommand;
+  /** What every replica does to a block's commands before the kernel sees them (see openBatch). */
+  openBatch(commands: readonly Command[]): OpenedBatch;
   /** A broken contract or a core that threw: a finding of the run. */
   finding(host: ReplicaHost, kind: FindingKind, detail: string): void;
   dropped(host: ReplicaHost, reason: string, detail?: string): void;
@@ -56,6 +57,30 @@ export function envelopeDigest(bytes: Uint8Array): string {
   return digests.get(bytes);
 }
 
+
+/** A block's commands as the kernel gets them, and the checkers' record of them. Frozen: shared by every replica executing the block. */
+export interface OpenedBatch {
+  batch: readonly KernelCommand[];
+  commands: CommitRecord['commands'];
+}
+
+/**
+ * Opens a block's commands: each envelope's client signature is checked and commands whose check
+ * fails (only a Byzantine leader could have proposed them) are skipped. A pure function of the
+ * commands' bytes, so the cluster computes it once per block object (sim/cluster.ts) and every
+ * replica executing that block shares the frozen result.
+ */
+export function openBatch(commands: readonly Command[], openCommand: (bytes: Uint8Array) => OpenedCommand): OpenedBatch {
+  const batch: KernelCommand[] = [];
+  const records: { client: string; seq: number; digest: string }[] = [];
+  for (const c of commands) {
+    const opened = openCommand(c.bytes);
+    if (!opened.ok || opened.client !== c.client || opened.seq !== c.seq) continue;
+    batch.push(opened.kernelCommand);
+    records.push(Object.freeze({ client: c.client, seq: c.seq, digest: envelopeDigest(c.bytes) }));
+  }
+  return { batch: Object.freeze(batch), commands: Object.freeze(records) };
+}
 
 /** A bound on inputs one delivery may cause (the `executed` feedback loop), as a guard against a runaway core. */
 const maxInputsPerDelivery = 10_000;
@@ -185,17 +210,11 @@ export class ReplicaHost {
     if (block.height !== this.executedHeight + 1) {
       this.env.finding(this, 'crash', `commit of height ${block.height} after executing ${this.executedHeight}`);
     }
-    const batch: KernelCommand[] = [];
-    const commands: CommitRecord['commands'] = [];
-    for (const c of block.commands) {
-      const opened = this.env.openCommand(c.bytes);
-      if (!opened.ok || opened.client !== c.client || opened.seq !== c.seq) continue;
-      batch.push(opened.kernelCommand);
-      commands.push({ client: c.client, seq: c.seq, digest: envelopeDigest(c.bytes) });
-    }
+    const { batch, commands } = this.env.openBatch(block.commands);
     // CPU time inside the kernel, for the benchmark's breakdown only: it never feeds back into the run.
     const kernelStart = timeSplit.enabled ? performance.now() : 0;
-    const r = applyBatch(this.durable.kernel, batch, { height: block.height });
+    // The batch is frozen and shared; applyBatch only reads it (a write would throw here, loudly).
+    const r = applyBatch(this.durable.kernel, batch as KernelCommand[], { height: block.height });
     if (timeSplit.enabled) timeSplit.kernelMs += performance.now() - kernelStart;
     this.durable.kernel = r.state;
     if (r.receiptBytes.length > 0) this.durable.receiptChainHead = receiptHash(r.receiptBytes[r.receiptBytes.length - 1]);
