@@ -11,9 +11,16 @@ export const maxEnvelopeBytes = 64 * 1024;
 
 export type OpenedCommand = { ok: true; client: string; seq: number; kernelCommand: KernelCommand } | { ok: false; reason: string };
 
-/** The message a client signs: tag || 0 || principal || 0 || command bytes. */
+const tagBytes = utf8(ENVELOPE_TAG);
+
+/** The message a client signs: tag || 0 || principal || 0 || command bytes (one allocation: it is built per seal and per check). */
 export function envelopeMessage(principal: string, commandBytes: Uint8Array): Uint8Array {
-  return concatBytes(utf8(ENVELOPE_TAG), new Uint8Array([0]), utf8(principal), new Uint8Array([0]), commandBytes);
+  const p = utf8(principal);
+  const out = new Uint8Array(tagBytes.length + 1 + p.length + 1 + commandBytes.length);
+  out.set(tagBytes, 0);
+  out.set(p, tagBytes.length + 1);
+  out.set(commandBytes, tagBytes.length + 2 + p.length);
+  return out;
 }
 
 export function sealStandIn(cmd: KernelCommand, sign: (m: Uint8Array) => Uint8Array): Uint8Array {
