@@ -30,8 +30,7 @@ function leafHash(key: string, value: CanonicalValue): Uint8Array {
   return canonicalHashLabelled(Tag.stateLeaf, key, value);
 }
 
-// Bucket hashing input, reused across buckets and stores (grown for a crowded bucket).
-let bucketScratch = new Uint8Array(64 * HASH_BYTES);
+const NO_LEAVES = new Uint8Array(0);
 
 /** Binary search for `key` in a sorted array: index if found, else -(insertion point) - 1. */
 function search(sorted: string[], key: string): number {
@@ -49,32 +48,36 @@ function search(sorted: string[], key: string): number {
 
 export class Store {
   private readonly data: Map<string, CanonicalValue>;
-  private readonly leaves: Map<string, Uint8Array>;
   /** Per bucket, its keys sorted by JS string order (UTF-16 code units). */
   private readonly bucketKeys: string[][];
+  /**
+   * Per bucket, its keys' leaf hashes in the same order, back to back: exactly the bucket hash's
+   * input, so a dirty bucket is hashed in place (no gathering of leaves from a map). A new key's
+   * slot holds zeros until root() computes it (it is dirty until then).
+   */
+  private readonly bucketLeaves: Uint8Array[];
   /** BUCKETS * 32 bytes: bucket i's hash at offset 32 i. */
   private readonly bucketHashes: Uint8Array;
+  /** Keys written or deleted since the last root(); their buckets are found then. */
   private readonly dirtyKeys: Set<string>;
-  private readonly dirtyBuckets: Set<number>;
   private cachedRoot: Uint8Array | null;
 
   private constructor(from?: Store) {
     if (from === undefined) {
       this.data = new Map();
-      this.leaves = new Map();
       this.bucketKeys = Array.from({ length: BUCKETS }, () => []);
+      this.bucketLeaves = new Array<Uint8Array>(BUCKETS).fill(NO_LEAVES);
       this.bucketHashes = new Uint8Array(BUCKETS * HASH_BYTES);
       for (let i = 0; i < BUCKETS; i++) this.bucketHashes.set(EMPTY_BUCKET, i * HASH_BYTES);
       this.dirtyKeys = new Set();
-      this.dirtyBuckets = new Set();
       this.cachedRoot = null;
     } else {
       this.data = new Map(from.data);
-      this.leaves = new Map(from.leaves);
       this.bucketKeys = from.bucketKeys.map((b) => b.slice());
+      // Leaf arrays are written in place by root(): each fork needs its own (the empty one is never written).
+      this.bucketLeaves = from.bucketLeaves.map((b) => (b.length === 0 ? NO_LEAVES : b.slice()));
       this.bucketHashes = from.bucketHashes.slice();
       this.dirtyKeys = new Set(from.dirtyKeys);
-      this.dirtyBuckets = new Set(from.dirtyBuckets);
       this.cachedRoot = from.cachedRoot;
     }
   }
@@ -98,8 +101,15 @@ export class Store {
 
   set(key: string, value: CanonicalValue): void {
     if (!this.data.has(key)) {
-      const keys = this.bucketKeys[bucketOf(key)];
-      keys.splice(-search(keys, key) - 1, 0, key);
+      const b = bucketOf(key);
+      const keys = this.bucketKeys[b];
+      const at = -search(keys, key) - 1;
+      keys.splice(at, 0, key);
+      const old = this.bucketLeaves[b];
+      const grown = new Uint8Array(old.length + HASH_BYTES);
+      grown.set(old.subarray(0, at * HASH_BYTES), 0);
+      grown.set(old.subarray(at * HASH_BYTES), (at + 1) * HASH_BYTES);
+      this.bucketLeaves[b] = grown;
     }
     this.data.set(key, value);
     this.touch(key);
@@ -108,15 +118,23 @@ export class Store {
   delete(key: string): void {
     if (!this.data.has(key)) return;
     this.data.delete(key);
-    this.leaves.delete(key);
-    const keys = this.bucketKeys[bucketOf(key)];
-    keys.splice(search(keys, key), 1);
+    const b = bucketOf(key);
+    const keys = this.bucketKeys[b];
+    const at = search(keys, key);
+    keys.splice(at, 1);
+    const old = this.bucketLeaves[b];
+    if (keys.length === 0) this.bucketLeaves[b] = NO_LEAVES;
+    else {
+      const shrunk = new Uint8Array(old.length - HASH_BYTES);
+      shrunk.set(old.subarray(0, at * HASH_BYTES), 0);
+      shrunk.set(old.subarray((at + 1) * HASH_BYTES), at * HASH_BYTES);
+      this.bucketLeaves[b] = shrunk;
+    }
     this.touch(key);
   }
 
   private touch(key: string): void {
     this.dirtyKeys.add(key);
-    this.dirtyBuckets.add(bucketOf(key));
     this.cachedRoot = null;
   }
 
@@ -128,31 +146,26 @@ export class Store {
   /** The state root; recomputes only what changed since the last call. */
   root(): Uint8Array {
     if (this.cachedRoot !== null) return this.cachedRoot;
+    // Dirty buckets in ascending order is not needed for the result (each bucket's hash has its
+    // own slot); a Set just de-duplicates.
+    const dirtyBuckets = new Set<number>();
     for (const key of this.dirtyKeys) {
+      const b = bucketOf(key);
+      dirtyBuckets.add(b);
       const v = this.data.get(key);
-      if (v !== undefined) this.leaves.set(key, leafHash(key, v));
+      if (v === undefined) continue; // deleted: its slot went with it
+      const leaf = leafHash(key, v);
+      const leaves = this.bucketLeaves[b];
+      const at = search(this.bucketKeys[b], key) * HASH_BYTES;
+      for (let j = 0; j < HASH_BYTES; j++) leaves[at + j] = leaf[j];
     }
     this.dirtyKeys.clear();
-    for (const b of this.dirtyBuckets) {
-      const keys = this.bucketKeys[b];
-      let h = EMPTY_BUCKET;
-      if (keys.length > 0) {
-        // One contiguous buffer, not a spread: a bucket may hold more keys than a call has arguments.
-        const size = keys.length * HASH_BYTES;
-        if (bucketScratch.length < size) bucketScratch = new Uint8Array(size);
-        const buf = bucketScratch;
-        for (let i = 0; i < keys.length; i++) {
-          // A 32-byte loop copy: cheaper than TypedArray.set per leaf.
-          const leaf = this.leaves.get(keys[i]) as Uint8Array;
-          const at = i * HASH_BYTES;
-          for (let j = 0; j < HASH_BYTES; j++) buf[at + j] = leaf[j];
-        }
-        h = hashTagged(Tag.stateBucket, buf.subarray(0, size));
-      }
+    for (const b of dirtyBuckets) {
+      const leaves = this.bucketLeaves[b];
+      const h = leaves.length === 0 ? EMPTY_BUCKET : hashTagged(Tag.stateBucket, leaves);
       const at = b * HASH_BYTES;
       for (let j = 0; j < HASH_BYTES; j++) this.bucketHashes[at + j] = h[j];
     }
-    this.dirtyBuckets.clear();
     const count = new Uint8Array(4);
     new DataView(count.buffer).setUint32(0, BUCKETS);
     this.cachedRoot = hashTagged(Tag.stateRoot, count, this.bucketHashes);
