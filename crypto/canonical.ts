@@ -163,13 +163,31 @@ function encodeValue(w: Writer, v: CanonicalValue, depth: number, depthMax: numb
     throw new CanonicalError(`a ${proto?.constructor?.name ?? 'non-plain'} object has no canonical encoding`);
   }
   const entries = Object.keys(v).map((k) => ({ key: keyBytes(k), value: (v as Record<string, CanonicalValue>)[k] }));
-  entries.sort((a, b) => compareBytes(a.key, b.key));
+  sortEntries(entries);
   w.byte(T_OBJECT);
   w.u32(entries.length);
   for (const e of entries) {
     if (e.value === undefined) throw new CanonicalError('undefined has no canonical encoding (omit the key or use null)');
     w.lengthPrefixed(e.key);
     encodeValue(w, e.value, depth + 1, depthMax);
+  }
+}
+
+// Objects here have a handful of keys: insertion sort needs no work array (Array.prototype.sort
+// allocates one per call); bigger objects use sort(). Keys are distinct, so stability is moot.
+function sortEntries(entries: { key: Uint8Array; value: CanonicalValue }[]): void {
+  if (entries.length > 16) {
+    entries.sort((a, b) => compareBytes(a.key, b.key));
+    return;
+  }
+  for (let i = 1; i < entries.length; i++) {
+    const x = entries[i];
+    let j = i - 1;
+    while (j >= 0 && compareBytes(entries[j].key, x.key) > 0) {
+      entries[j + 1] = entries[j];
+      j--;
+    }
+    entries[j + 1] = x;
   }
 }
 

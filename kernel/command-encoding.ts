@@ -6,6 +6,7 @@
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import type { KernelCommand } from './types.js';
 import { ByteWriter, scalarSize, T_ARRAY, T_OBJECT } from './byte-writer.js';
+import { sortStringsInPlace } from './small-sort.js';
 import { isAscii } from './utf8.js';
 
 function general(cmd: KernelCommand): Uint8Array {
@@ -32,7 +33,7 @@ function writeCommand(cmd: KernelCommand, transient: boolean): Uint8Array {
   if (f === null || typeof f !== 'object' || Object.getPrototypeOf(f) !== Object.prototype) return general(cmd);
   const names = Object.keys(cmd.fields);
   // For ASCII strings, JS string order is UTF-8 byte order, which canonical objects use.
-  names.sort();
+  sortStringsInPlace(names);
   let size = 1 + 4 + (4 + 6) + 1 + 4; // object header, "fields" key, fields object header
   for (const name of names) {
     const s = isAscii(name) ? scalarSize(cmd.fields[name]) : -1;

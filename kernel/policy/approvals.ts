@@ -12,6 +12,7 @@ import { KERNEL_LIMITS } from '../limits.js';
 import { K } from '../state/keys.js';
 import type { Store } from '../state/store.js';
 import type { Tx } from '../state/tx.js';
+import { sortStringsInPlace } from '../small-sort.js';
 import { isAscii, utf8Length } from '../utf8.js';
 
 export interface ApprovalRequest {
@@ -38,7 +39,7 @@ export interface ApprovalRequest {
 export function copyFields(fields: Record<string, CanonicalValue>): Record<string, CanonicalValue> {
   const names = Object.keys(fields);
   // For ASCII names JS string order is UTF-8 byte order, the canonical key order.
-  names.sort();
+  sortStringsInPlace(names);
   const out: Record<string, CanonicalValue> = {};
   for (const name of names) {
     const v = fields[name];
