@@ -12,7 +12,7 @@ import { Prng } from './prng.js';
 import { Network, regionLatencyMatrix } from './network.js';
 import { timeoutsFor } from './timing.js';
 import { planFaults, type FaultPlan } from './faults.js';
-import { ReplicaHost, envelopeDigest, openBatch, type FindingKind, type HostEnv, type OpenedBatch } from './replica-host.js';
+import { ReplicaHost, answerKey, envelopeDigest, openBatch, type FindingKind, type HostEnv, type OpenedBatch } from './replica-host.js';
 import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
 import { createSimCrypto, type SimCrypto } from './crypto-scheme.js';
 import { SimClient, type Workload } from './clients.js';
@@ -261,7 +261,7 @@ export class Cluster {
       const client = this.clientByPrincipal.get(r.principal);
       if (client === undefined) continue;
       const result = this.workload.resultOf(r);
-      host.rememberAnswer(`${r.principal}#${r.seq}`, result);
+      host.rememberAnswer(answerKey(client, r.seq, this.clients.length), result);
       this.reply(host, client, r.seq, result);
     }
   }
@@ -361,7 +361,7 @@ export class Cluster {
         }
         // A retry of a command this replica already executed is answered from its receipt index
         // (node/'s client service does the same); consensus would only drop it as committed.
-        const answered = host.durable.answers.get(`${e.command.client}#${e.command.seq}`);
+        const answered = host.durable.answers.get(answerKey(e.client, e.command.seq, this.clients.length));
         if (answered !== undefined) {
           this.reply(host, e.client, e.command.seq, answered);
           return;

@@ -26,8 +26,8 @@ export interface DurableStore {
   executed: ExecutedRoots | undefined;
   kernel: KernelState;
   receiptChainHead: Uint8Array;
-  /** The receipt index: `${client}#${seq}` -> the result its client was sent (written with the block). */
-  answers: Map<string, RegisterValue>;
+  /** The receipt index: answerKey(client index, seq) -> the result its client was sent (written with the block). */
+  answers: Map<number, RegisterValue>;
 }
 
 /** How the host reaches the rest of the simulated world. */
@@ -82,6 +82,11 @@ export function openBatch(commands: readonly Command[], openCommand: (bytes: Uin
   return { batch: Object.freeze(batch), commands: Object.freeze(records) };
 }
 
+/** The receipt index's key for (client index, seq): a number, so the per-receipt bookkeeping builds no strings. */
+export function answerKey(client: number, seq: number, clients: number): number {
+  return seq * clients + client;
+}
+
 /** A bound on inputs one delivery may cause (the `executed` feedback loop), as a guard against a runaway core. */
 const maxInputsPerDelivery = 10_000;
 
@@ -119,10 +124,10 @@ export class ReplicaHost {
   }
 
   /** Records the answer its client was sent, in the receipt index (bounded: oldest answers go first). */
-  rememberAnswer(key: string, result: RegisterValue): void {
+  rememberAnswer(key: number, result: RegisterValue): void {
     const answers = this.durable.answers;
     answers.set(key, result);
-    if (answers.size > maxAnswersKept) answers.delete(answers.keys().next().value as string);
+    if (answers.size > maxAnswersKept) answers.delete(answers.keys().next().value as number);
   }
 
   static freshStore(kernel: KernelState): DurableStore {
