@@ -196,7 +196,7 @@ export class Cluster {
     committed: (host, record, receipts) => this.onCommitted(host, record, receipts),
     openBatch: (commands) => {
       let opened = this.openedBatches.get(commands);
-      if (opened === undefined) this.openedBatches.set(commands, (opened = openBatch(commands, (bytes) => this.crypto.openCommand(bytes))));
+      if (opened === undefined) this.openedBatches.set(commands, (opened = openBatch(commands, (bytes, key) => this.crypto.openCommand(bytes, key))));
       return opened;
     },
     finding: (host, kind, detail) => {

@@ -16,8 +16,8 @@ export class ContentMemo<V> {
     private readonly maxEntries = 1_000_000,
   ) {}
 
-  get(bytes: Uint8Array): V {
-    const key = contentKey(bytes);
+  /** `key` may be passed when the caller already has contentKey(bytes) (V8 then hashes the string once for several memos). */
+  get(bytes: Uint8Array, key: string = contentKey(bytes)): V {
     let v = this.byContent.get(key);
     if (v === undefined) {
       v = this.compute(bytes);

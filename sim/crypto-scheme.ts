@@ -35,8 +35,8 @@ export interface SimCrypto {
   replicaSigner(id: ReplicaId): SignFn;
   /** A client's principal (its key id) and the function sealing its commands into signed envelopes. */
   client(name: string): { principal: string; seal(cmd: KernelCommand): Uint8Array };
-  /** What every replica does to a command's bytes before the kernel sees it (never throws). */
-  openCommand(bytes: Uint8Array): OpenedCommand;
+  /** What every replica does to a command's bytes before the kernel sees it (never throws); `key`: contentKey(bytes) if known. */
+  openCommand(bytes: Uint8Array, key?: string): OpenedCommand;
   /** real mode: replica `id` hybrid-signs a block's execution roots; standin: null (not modelled). */
   signRoots(id: ReplicaId, height: number, blockHash: Uint8Array, receiptsRoot: Uint8Array, stateRoot: Uint8Array): RootsSignature | null;
   verifyRoots(sig: RootsSignature): boolean;
@@ -53,9 +53,9 @@ export function createSimCrypto(mode: CryptoMode, n: number, prng: Prng): SimCry
   const verdicts = new ContentMemo<OpenedCommand>((bytes) => inner.openCommand(bytes));
   return {
     ...inner,
-    openCommand(bytes) {
+    openCommand(bytes, key) {
       if (!(bytes instanceof Uint8Array)) return inner.openCommand(bytes);
-      return verdicts.get(bytes);
+      return verdicts.get(bytes, key);
     },
   };
 }

@@ -11,7 +11,7 @@ import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Rec
 import { hashTagged } from '../crypto/hash.js';
 import { toHex } from '../crypto/bytes.js';
 import type { Core } from './byzantine/core.js';
-import { ContentMemo } from './content-memo.js';
+import { ContentMemo, contentKey } from './content-memo.js';
 import { timeSplit } from './time-split.js';
 import type { OpenedCommand } from './envelope.js';
 import type { CommitRecord } from './checkers.js';
@@ -53,8 +53,8 @@ const maxAnswersKept = 100_000;
 
 const digests = new ContentMemo<string>((bytes) => toHex(hashTagged('knhk/sim/envelope', bytes)));
 /** The checkers' name for an envelope's content; computed once per distinct content (pure function of the bytes). */
-export function envelopeDigest(bytes: Uint8Array): string {
-  return digests.get(bytes);
+export function envelopeDigest(bytes: Uint8Array, key?: string): string {
+  return digests.get(bytes, key);
 }
 
 
@@ -70,14 +70,16 @@ export interface OpenedBatch {
  * commands' bytes, so the cluster computes it once per block object (sim/cluster.ts) and every
  * replica executing that block shares the frozen result.
  */
-export function openBatch(commands: readonly Command[], openCommand: (bytes: Uint8Array) => OpenedCommand): OpenedBatch {
+export function openBatch(commands: readonly Command[], openCommand: (bytes: Uint8Array, key: string) => OpenedCommand): OpenedBatch {
   const batch: KernelCommand[] = [];
   const records: { client: string; seq: number; digest: string }[] = [];
   for (const c of commands) {
-    const opened = openCommand(c.bytes);
+    if (!(c.bytes instanceof Uint8Array)) continue; // only a Byzantine leader's block; no valid envelope
+    const key = contentKey(c.bytes);
+    const opened = openCommand(c.bytes, key);
     if (!opened.ok || opened.client !== c.client || opened.seq !== c.seq) continue;
     batch.push(opened.kernelCommand);
-    records.push(Object.freeze({ client: c.client, seq: c.seq, digest: envelopeDigest(c.bytes) }));
+    records.push(Object.freeze({ client: c.client, seq: c.seq, digest: envelopeDigest(c.bytes, key) }));
   }
   return { batch: Object.freeze(batch), commands: Object.freeze(records) };
 }
