@@ -185,7 +185,9 @@ export class Cluster {
   private readonly env: HostEnv = {
     send: (from, to, message) => this.sendMessage(from, to, message),
     broadcast: (from, message) => {
-      for (let to = 0; to < this.options.nodes; to++) if (to !== from.id) this.sendMessage(from, to, message);
+      // Encoded once for all peers (a non-object, i.e. Byzantine junk, gets fresh junk bytes per peer as before).
+      const bytes = this.wire !== null && message !== null && typeof message === 'object' ? this.wire.encode(message) : undefined;
+      for (let to = 0; to < this.options.nodes; to++) if (to !== from.id) this.sendMessage(from, to, message, bytes);
     },
     setTimer: (host, view, durationMs) => {
       const h = host.index;
@@ -217,9 +219,9 @@ export class Cluster {
   };
 
   /** Routes one message through the network to every host of `to` that `from` can reach (Twins split the network). */
-  private sendMessage(from: ReplicaHost, to: ReplicaId, message: Message): void {
+  private sendMessage(from: ReplicaHost, to: ReplicaId, message: Message, encoded?: Uint8Array): void {
     if (to < 0 || to >= this.options.nodes || !Number.isInteger(to)) return;
-    const bytes = this.wire ? this.wire.encode(message) : null;
+    const bytes = this.wire ? (encoded ?? this.wire.encode(message)) : null;
     for (const h of this.hostsOf[to]) {
       const target = this.hosts[h];
       if (!this.twinsConnected(from, target)) continue;
