@@ -29,6 +29,7 @@ export { createKernel, GenesisError } from './genesis.js';
 export { applyBatch, KernelUsageError } from './apply.js';
 /** previewDecision(state, cmd, ctx): DecisionPreview — the decision without executing (dry run). */
 export { previewDecision, type DecisionPreview } from './preview.js';
+export { readState, StateReadError } from './read.js';
 /** stateRoot(state), snapshotState(state), restoreState(bytes), forkState(state), StaleStateError. */
 export { stateRoot, snapshotState, restoreState, forkState, StaleStateError } from './state/handle.js';
 export { SnapshotError } from './state/snapshot.js';
