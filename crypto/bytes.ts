@@ -27,6 +27,11 @@ export function fromHex(s: string): Uint8Array {
 
 /** One new array holding all parts in order. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return concatByteList(parts);
+}
+
+/** concatBytes for a list of any length (a spread of a huge list would overflow the call stack). */
+export function concatByteList(parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);

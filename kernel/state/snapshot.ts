@@ -1,7 +1,7 @@
 // Snapshot bytes: "KNHKSNAP", u32 format version, u32 entry count, then per entry in sorted key order
 // u32 key length, key UTF-8, u32 value length, canonical value; then H(snapshot, everything before).
 // Not one canonical object: a large state would exceed the canonical decoder's size limit.
-import { bytesEqual, utf8 } from '../../crypto/bytes.js';
+import { bytesEqual, concatByteList, concatBytes, utf8 } from '../../crypto/bytes.js';
 import { canonicalDecode, canonicalEncode } from '../../crypto/canonical.js';
 import { Tag, hashTagged } from '../../crypto/hash.js';
 import { Store } from './store.js';
@@ -25,8 +25,8 @@ export function encodeSnapshot(store: Store): Uint8Array {
     const vb = canonicalEncode(store.get(k) ?? null);
     parts.push(u32(kb.length), kb, u32(vb.length), vb);
   }
-  const body = concat(parts);
-  return concat([body, hashTagged(Tag.snapshot, body)]);
+  const body = concatByteList(parts);
+  return concatBytes(body, hashTagged(Tag.snapshot, body));
 }
 
 export function decodeSnapshot(bytes: Uint8Array): Store {
@@ -80,14 +80,3 @@ function u32(n: number): Uint8Array {
   return b;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
