@@ -10,6 +10,7 @@ import { readFrames } from '../net/framing.js';
 import type { ReplicaServices } from '../replica/services.js';
 import { ClientCodecError, decodeRequest, encodeResponse, type ClientRequest, type ClientResponse } from './codec.js';
 import { decodeSignedCommand, prevalidateEnvelope } from './envelope.js';
+import { StateReadError } from '../../kernel/api.js';
 import { FrameWriter } from './frame-writer.js';
 import { CLIENT_PROTOCOL, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
 
@@ -67,7 +68,12 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
         return { kind: 'status', status: services.status() };
       case 'localRead':
         if (services.localRead === undefined) return { kind: 'error', code: 'unsupported', message: 'this replica does not serve local reads' };
-        return { kind: 'read', value: services.localRead(req.key) };
+        try {
+          return { kind: 'read', value: services.localRead(req.key) };
+        } catch (e) {
+          if (e instanceof StateReadError) return { kind: 'error', code: 'bad-request', message: e.message };
+          throw e;
+        }
     }
   }
 

@@ -15,7 +15,7 @@ import type { Block, ConsensusConfig, ConsensusCrypto, Effect, Input, Message, Q
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import type { HybridSecretKey } from '../../crypto/hybrid.js';
 import type { HybridWorkerPool } from '../../crypto/worker-pool.js';
-import { snapshotState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
+import { readState, snapshotState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
 import { prevalidateEnvelope } from '../client/envelope.js';
 import type { ClusterFile } from '../cluster/config.js';
 import type { Logger } from '../log/logger.js';
@@ -470,7 +470,15 @@ export class ReplicaNode implements ReplicaServices {
     };
   }
 
-  localRead?(key: string): CanonicalValue | null;
+  /**
+   * This replica's current value of descriptor state (not ordered by consensus: fast, maybe stale).
+   * `path` is `<state>` for a scalar or `<state>/<mapKey>` for a map entry (state names hold no '/').
+   * Throws StateReadError for an undeclared state or a path that does not fit its declaration.
+   */
+  localRead(path: string): CanonicalValue | null {
+    const slash = path.indexOf('/');
+    return slash < 0 ? readState(this.kernel, path) : readState(this.kernel, path.slice(0, slash), path.slice(slash + 1));
+  }
 
   // ---- catch-up support (node/replica/catch-up.ts) ----
 

@@ -23,7 +23,7 @@ export interface ReplicaServices {
   /** This replica's hybrid-signed execution roots for a height (waits up to timeoutMs for the signature to be made). */
   signedRoots(height: number, timeoutMs: number): Promise<SignedRoots | null>;
   status(): ReplicaStatus;
-  /** Optional local (non-linearizable) read of the kernel state by key; null when absent. */
+  /** Optional local (non-linearizable) read of descriptor state: `path` = `<state>` or `<state>/<mapKey>`; null when absent. */
   localRead?(key: string): CanonicalValue | null;
 }
 

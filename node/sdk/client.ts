@@ -133,9 +133,10 @@ export class Client {
   /**
    * Reads `key` of the kernel state. By default the read is a `get` command ordered by consensus
    * (linearizable; the descriptor must define `get {key}` returning the value, as kv.json does).
-   * With `{ local: true }` one replica answers from its current state (fast, possibly stale).
+   * With `{ local: true }` one replica answers from its current state (fast, possibly stale): the
+   * entry `key` of the map state named by `opts.state` (default `kv`, the map kv.json's get reads).
    */
-  async read(key: string, opts: { local?: boolean } = {}): Promise<CanonicalValue | null> {
+  async read(key: string, opts: { local?: boolean; state?: string } = {}): Promise<CanonicalValue | null> {
     if (!opts.local) {
       const r = (await this.submit('get', { key })).receipt;
       if (r.result !== 'ok') throw new Error(`read of ${JSON.stringify(key)} was ${r.result}: ${r.reason ?? r.decision} (does the descriptor define get {key}?)`);
@@ -145,7 +146,7 @@ export class Client {
     let last = 'no replica answered';
     for (const ch of this.order(t)) {
       try {
-        const res = await ch.request({ kind: 'localRead', key }, this.timeoutMs);
+        const res = await ch.request({ kind: 'localRead', key: `${opts.state ?? 'kv'}/${key}` }, this.timeoutMs);
         if (res.kind === 'read') return res.value;
         last = res.kind === 'error' ? `replica ${ch.replica}: ${res.message}` : `replica ${ch.replica}: ${res.kind}`;
       } catch (e) {

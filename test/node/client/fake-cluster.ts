@@ -10,7 +10,7 @@ import type { CanonicalValue } from '../../../crypto/canonical.js';
 import { Tag, hashTagged } from '../../../crypto/hash.js';
 import { hybridKeyPair, hybridSign, type HybridKeyPair } from '../../../crypto/hybrid.js';
 import { merkleProof, merkleRoot } from '../../../crypto/merkle.js';
-import { applyBatch, commandDigest, createKernel, encodeReceipt, receiptHash, type Genesis, type KernelCommand, type KernelState, type Receipt } from '../../../kernel/api.js';
+import { StateReadError, applyBatch, commandDigest, createKernel, encodeReceipt, receiptHash, type Genesis, type KernelCommand, type KernelState, type Receipt } from '../../../kernel/api.js';
 import { decodeSignedCommand } from '../../../node/client/envelope.js';
 import { mountClientService, type ClientServiceHandle } from '../../../node/client/service.js';
 import { DEFAULT_CONSENSUS, type ClusterFile } from '../../../node/cluster/config.js';
@@ -165,8 +165,10 @@ export class FakeServices implements ReplicaServices {
     return { id: this.self, height: h, executedHeight: h, view: h, leader: 0, peers: [], mempool: 0, lag: 0 };
   }
 
-  localRead(key: string): CanonicalValue | null {
-    return this.ledger.state.get(key) ?? null;
+  /** Same path contract as the real replica: `kv/<key>` names an entry of the fake's one map. */
+  localRead(path: string): CanonicalValue | null {
+    if (!path.startsWith('kv/')) throw new StateReadError(`the fake declares no state for ${JSON.stringify(path)}`);
+    return this.ledger.state.get(path.slice(3)) ?? null;
   }
 }
 

@@ -45,6 +45,7 @@ describe('sdk Client (fake cluster)', function () {
       assert.equal(await c.read('k'), 'v1');
       assert.equal(await c.read('k', { local: true }), 'v1');
       assert.equal(await c.read('missing', { local: true }), null);
+      await assert.rejects(c.read('k', { local: true, state: 'other' }), /declares no state/);
       const st = await c.status();
       assert.equal(st.length, 4);
       assert.ok(st.every((s) => s.status !== undefined && s.status.height >= 2));

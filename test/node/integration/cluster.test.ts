@@ -167,6 +167,15 @@ describe('integration: 4 replica processes, SIGKILL and restart under load', fun
     // Reads agree with the last acknowledged write of a key (linearizable read through consensus).
     const last = [...acks].reverse().find((a) => a.client === clients[1].id)!;
     assert.equal(await clients[1].read(last.key), last.value);
+    // A local read is one replica's state: it converges on the same value (bounded wait), and a
+    // read of state the descriptor does not declare is refused with a clear reason.
+    let local: unknown = null;
+    for (let i = 0; i < 50 && local !== last.value; i++) {
+      local = await clients[1].read(last.key, { local: true });
+      if (local !== last.value) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(local, last.value);
+    await assert.rejects(clients[1].read(last.key, { local: true, state: 'nope' }), /declares no state named "nope"/);
   });
 
   it('returns the original receipt for a replayed command and refuses a bad signature', async () => {
