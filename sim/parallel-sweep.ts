@@ -3,7 +3,7 @@
 // is the same as a one-thread sweep's except for wall time.
 import { Worker } from 'node:worker_threads';
 import type { SimOptions } from './options.js';
-import type { SweepFailure, SweepReport } from './sweep.js';
+import { sweepReport, type SweepFailure, type SweepReport } from './sweep.js';
 import type { WorkerResult } from './sweep-worker.js';
 
 // Workers start plain Node: register tsx's loader first, as bin/knhk.js does, then load the worker.
@@ -39,17 +39,7 @@ export function runSweepParallel(
     const finish = () => {
       for (const w of workers) void w.terminate();
       failures.sort((a, b) => a.seed - b.seed);
-      resolve({
-        ok: failures.length === 0,
-        seeds: `${from}..${to}`,
-        runs,
-        passed: runs - failures.length,
-        failures,
-        committedCommands,
-        messages,
-        virtualMs: Math.round(virtualMs),
-        wallMs: Math.round(Number(process.hrtime.bigint() - start) / 1e6),
-      });
+      resolve(sweepReport(from, to, failures, { committedCommands, messages, virtualMs }, start));
     };
     const feed = (w: Worker) => {
       if (next <= to) w.postMessage({ seed: next++ });

@@ -71,6 +71,17 @@ export function runSweep(base: Omit<SimOptions, 'seed'>, from: number, to: numbe
     if (f) failures.push(f);
     onRun?.(seed, report);
   }
+  return sweepReport(from, to, failures, { committedCommands, messages, virtualMs }, start);
+}
+
+/** The report of a finished sweep (serial or parallel); `start` is process.hrtime.bigint() at its start. */
+export function sweepReport(
+  from: number,
+  to: number,
+  failures: SweepFailure[],
+  totals: { committedCommands: number; messages: number; virtualMs: number },
+  start: bigint,
+): SweepReport {
   const runs = to - from + 1;
   return {
     ok: failures.length === 0,
@@ -78,9 +89,9 @@ export function runSweep(base: Omit<SimOptions, 'seed'>, from: number, to: numbe
     runs,
     passed: runs - failures.length,
     failures,
-    committedCommands,
-    messages,
-    virtualMs: Math.round(virtualMs),
+    committedCommands: totals.committedCommands,
+    messages: totals.messages,
+    virtualMs: Math.round(totals.virtualMs),
     wallMs: Math.round(Number(process.hrtime.bigint() - start) / 1e6),
   };
 }

@@ -5,17 +5,8 @@ import { readFileSync } from 'node:fs';
 import { cancelTask, compileWorkflow, completeTask, enabledTasks, startCase } from '../../../kernel/workflow/api.js';
 import type { CompiledWorkflow } from '../../../kernel/workflow/api.js';
 import { exampleFiles } from './helpers.js';
+import { mulberry32 as prng } from '../../support/prng.js';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const JUNK: Json[] = [null, true, 0, -1, 2.5, 1e300, '', 'x', 'a->b', '__proto__', 'constructor', [], {}, ['zzz'], { to: 'zzz' }, [{ to: 1 }]];

@@ -7,18 +7,8 @@ import type { CanonicalValue } from '../../../crypto/canonical.js';
 import { LIMITS, cancelCase, cancelTask, completeTask, enabledTasks, startCase } from '../../../kernel/workflow/api.js';
 import type { CaseState, CompiledWorkflow, StepResult, WorkflowEvent } from '../../../kernel/workflow/api.js';
 import { compile, deepFreeze, exampleFiles, loadExample, ok, refused, walk } from './helpers.js';
+import { mulberry32 as prng } from '../../support/prng.js';
 
-/** A tiny seeded PRNG (mulberry32) for test walks; the engine itself never draws randomness. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Trace = { bytes: Uint8Array[]; events: WorkflowEvent[][] };
 
