@@ -43,12 +43,12 @@ export async function runGovernanceDemo(opts: { cluster: ClusterFile; dir: strin
     name,
     client: new Client({ cluster: opts.cluster, key: clientKeyFile(opts.dir, j), transport, timeoutMs: opts.timeoutMs ?? 15_000 }),
   });
-  // Roles from testnet: client-0 operator, client-1/2 approvers, client-3.. agents.
+  // Roles from testnet: client-0 operator, client-1/2/3 approvers (2 of 3 needed), client-4.. agents.
   const operator = make('operator (client-0)', 0);
   const alice = make('approver alice (client-1)', 1);
   const bob = make('approver bob (client-2)', 2);
-  const agent = make('agent-7 (client-3)', 3);
-  const rogue = make('agent-9 (client-4)', 4);
+  const agent = make('agent-7 (client-4)', 4);
+  const rogue = make('agent-9 (client-5)', 5);
   const steps: DemoStep[] = [];
 
   const step = async (who: Actor, says: string, type: string, fields: Record<string, CanonicalValue>): Promise<VerifiedReceipt> => {
@@ -75,7 +75,7 @@ export async function runGovernanceDemo(opts: { cluster: ClusterFile; dir: strin
     if (requestId !== null) {
       await step(alice, `approve request ${requestId.slice(0, 12)}…`, 'approve', { requestId });
       await step(rogue, `approve the same request (not an approver)`, 'approve', { requestId });
-      await step(bob, `approve request ${requestId.slice(0, 12)}… (2 of 2: the transfer executes)`, 'approve', { requestId });
+      await step(bob, `approve request ${requestId.slice(0, 12)}… (2 of 3 approvers: the transfer executes)`, 'approve', { requestId });
     } else opts.out('  (the transfer did not open an approval request; skipping approvals)\n');
     await step(agent, 'delete prod/customer-db', 'act', { action: 'delete', resource: 'prod/customer-db' });
     await step(operator, 'freeze payments/acct-7', 'freeze', { resource: 'payments/acct-7' });

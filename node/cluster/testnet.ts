@@ -82,11 +82,12 @@ export function loadDescriptor(spec: string): CanonicalValue {
 
 /**
  * Roles of generated clients, so the governance demo has every actor it needs: client-0 is an
- * operator (and agent), client-1 and client-2 are approvers, the rest are agents.
+ * operator (and agent), client-1, client-2 and client-3 are the approvers (the governance example's
+ * high-risk actions need 2 of these 3), the rest are agents.
  */
 function rolesOf(j: number): string[] {
   if (j === 0) return ['agent', 'operator'];
-  if (j === 1 || j === 2) return ['approver'];
+  if (j >= 1 && j <= 3) return ['approver'];
   return ['agent'];
 }
 

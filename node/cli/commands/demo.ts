@@ -77,7 +77,7 @@ export const demoCommand: CommandModule = (program: Command, io) => {
       say(
         `\nThe cluster keeps serving. Try:\n` +
           `  npx knhk status --cluster ${cluster.clusterFile}\n` +
-          `  npx knhk submit --cluster ${cluster.clusterFile} --key ${join(dir, 'clients', 'client-3.key.json')} --out r.json '{"type":"act","fields":{"action":"read","resource":"docs/x"}}'\n` +
+          `  npx knhk submit --cluster ${cluster.clusterFile} --key ${join(dir, 'clients', 'client-4.key.json')} --out r.json '{"type":"act","fields":{"action":"read","resource":"docs/x"}}'\n` +
           `  npx knhk verify r.json --cluster ${cluster.clusterFile}\n` +
           `Ctrl-C stops every replica cleanly.\n`,
       );

@@ -43,6 +43,14 @@ describe('node/cluster testnet and config', function () {
     assert.throws(() => loadCluster(join(dir, 'missing.json')), /cannot read cluster file .*ENOENT/);
   });
 
+  it('registers one operator, three approvers (the 2-of-3 gate of the governance example) and agents', async () => {
+    const r = await generateTestnet({ nodes: 4, dir, descriptor: 'governance', clients: 6 });
+    assert.deepEqual(
+      r.clients.map((c) => c.roles.join('+')),
+      ['agent+operator', 'approver', 'approver', 'approver', 'agent', 'agent'],
+    );
+  });
+
   it('rejects a tampered validator entry (peer id, key length)', async () => {
     const r = await generateTestnet({ nodes: 4, dir, descriptor: 'kv', clients: 0 });
     const raw = JSON.parse(readFileSync(r.clusterFile, 'utf8'));
