@@ -2,8 +2,7 @@
 // (commit rule) and move it to the next view; a TC moves it to the next view. Certificates from
 // peers are verified here once and cached, so a QC that arrives again (in a proposal, a timeout,
 // a sync response) costs a map lookup.
-import { bytesEqual } from '../crypto/bytes.js';
-import { hashKey } from './block.js';
+import { bytesEqual, toHex } from '../crypto/bytes.js';
 import { commitRule } from './safety-rules.js';
 import { verifyQc, verifyTc } from './quorum.js';
 import { cachePut, certKey, VERIFIED_CACHE } from './state.js';
@@ -24,7 +23,8 @@ export function verifiedQc(s: ReplicaState, qc: QuorumCert): QuorumCert | null {
 }
 
 export function tcValid(s: ReplicaState, tc: TimeoutCert): boolean {
-  const key = `${tc.view}:${tc.timeouts.map((t) => `${t.voter}/${t.highQcView}/${hashKey(t.signature)}`).join(',')}`;
+  // Hex, not hashKey: signatures vary in length, and raw chars could contain the separators.
+  const key = `${tc.view}:${tc.timeouts.map((t) => `${t.voter}/${t.highQcView}/${toHex(t.signature)}`).join(',')}`;
   if (s.verifiedTcs.has(key)) return true;
   if (!verifyTc(tc, s.cfg.n, s.cfg.f, s.crypto)) return false;
   if (s.verifiedTcs.size >= VERIFIED_CACHE) s.verifiedTcs.clear();

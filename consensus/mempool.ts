@@ -5,8 +5,11 @@
 // bounded: pending commands by count; the seqs above a watermark by COMMITTED_WINDOW (beyond that
 // the watermark jumps and the skipped seqs count as committed: a client keeps fewer than
 // COMMITTED_WINDOW commands in flight); tracked clients by MAX_TRACKED_CLIENTS.
-// Iteration uses Map insertion order, so it is deterministic.
-import { commandKey } from './block.js';
+// Iteration uses arrival order (an array) and Map insertion order, so it is deterministic.
+// Lookups go by client id, then seq (no string key per command: every replica adds, takes and
+// commits every command, and building and hashing `${seq}:${client}` each time was the largest
+// cost of the core's commit path).
+import { CommandSet } from './command-set.js';
 import type { Command } from './types.js';
 
 /** How many committed seqs above a client's watermark are remembered exactly. */
@@ -21,16 +24,31 @@ interface ClientHistory {
   watermark: number;
   /** Committed seqs above the watermark (not contiguous with it yet). */
   above: Set<number>;
+  /** The markCommitted call that last moved this client to the back of the recency order. */
+  batch: number;
+}
+
+/** A pending command's place in arrival order; `live` turns false when it leaves the pool. */
+interface Slot {
+  command: Command;
+  live: boolean;
 }
 
 export class Mempool {
-  private readonly pending = new Map<string, Command>();
+  /** client -> seq -> slot of its pending command. */
+  private readonly pending = new Map<string, Map<number, Slot>>();
+  /** Pending commands in arrival order, with dead slots left behind until the next compaction. */
+  private order: Slot[] = [];
+  private dead = 0;
+  private count = 0;
+  /** Map order = least recently committed client first. */
   private readonly committed = new Map<string, ClientHistory>();
+  private batch = 0;
 
   constructor(private readonly maxPending: number) {}
 
   get size(): number {
-    return this.pending.size;
+    return this.count;
   }
 
   /** True if (client, seq) was committed (or lies below its client's watermark). */
@@ -42,27 +60,39 @@ export class Mempool {
 
   add(c: Command): AddResult {
     if (this.isCommitted(c)) return 'committed';
-    const key = commandKey(c);
-    if (this.pending.has(key)) return 'duplicate';
-    if (this.pending.size >= this.maxPending) return 'full';
-    this.pending.set(key, c);
+    let seqs = this.pending.get(c.client);
+    if (seqs !== undefined && seqs.has(c.seq)) return 'duplicate';
+    if (this.count >= this.maxPending) return 'full';
+    if (seqs === undefined) {
+      seqs = new Map();
+      this.pending.set(c.client, seqs);
+    }
+    const slot: Slot = { command: c, live: true };
+    seqs.set(c.seq, slot);
+    this.order.push(slot);
+    this.count++;
     return 'added';
   }
 
   /**
-   * Up to `maxCommands` / `maxBytes` pending commands in arrival order, skipping keys in `exclude`
+   * Up to `maxCommands` / `maxBytes` pending commands in arrival order, skipping those in `exclude`
    * (commands already in uncommitted ancestors of the block being built). Does not remove them:
    * a command leaves the pool only when committed, so one in an abandoned fork is proposed again.
    */
-  take(maxCommands: number, maxBytes: number, exclude: ReadonlySet<string>): Command[] {
+  take(maxCommands: number, maxBytes: number, exclude: CommandSet): Command[] {
+    this.compact();
     const out: Command[] = [];
     let bytes = 0;
-    for (const [key, c] of this.pending) {
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) {
+      const slot = order[i];
+      if (!slot.live) continue;
       if (out.length >= maxCommands) break;
-      if (exclude.has(key)) continue;
+      const c = slot.command;
+      if (exclude.has(c)) continue;
       if (this.isCommitted(c)) {
         // Fell below its client's window after it arrived: voters would refuse a block with it.
-        this.pending.delete(key);
+        this.remove(c);
         continue;
       }
       if (bytes + c.bytes.length > maxBytes) continue;
@@ -74,18 +104,17 @@ export class Mempool {
 
   /** Record a committed block's commands: drop them from pending and remember them as committed. */
   markCommitted(commands: Command[]): void {
-    const touched = new Set<string>();
+    const batch = ++this.batch;
     for (const c of commands) {
-      if (this.pending.size > 0) this.pending.delete(commandKey(c));
+      if (this.count > 0) this.remove(c);
       let h = this.committed.get(c.client);
       if (h === undefined) {
         if (this.committed.size >= MAX_TRACKED_CLIENTS) this.forgetOldestClient();
-        h = { watermark: -1, above: new Set() };
+        h = { watermark: -1, above: new Set(), batch };
         this.committed.set(c.client, h);
-        touched.add(c.client);
-      } else if (!touched.has(c.client)) {
+      } else if (h.batch !== batch) {
         // Re-insert once per batch: keeps Map order = least recently committed first.
-        touched.add(c.client);
+        h.batch = batch;
         this.committed.delete(c.client);
         this.committed.set(c.client, h);
       }
@@ -102,6 +131,27 @@ export class Mempool {
         absorb(h);
       }
     }
+    this.compact();
+  }
+
+  /** Takes (client, seq) out of the pool if it is pending there. */
+  private remove(c: { client: string; seq: number }): void {
+    const seqs = this.pending.get(c.client);
+    if (seqs === undefined) return;
+    const slot = seqs.get(c.seq);
+    if (slot === undefined) return;
+    seqs.delete(c.seq);
+    if (seqs.size === 0) this.pending.delete(c.client);
+    slot.live = false;
+    this.count--;
+    this.dead++;
+  }
+
+  /** Drops dead slots once they outnumber the live ones (amortised O(1) per removal; order kept). */
+  private compact(): void {
+    if (this.dead <= 64 || this.dead <= this.count) return;
+    this.order = this.order.filter((slot) => slot.live);
+    this.dead = 0;
   }
 
   private forgetOldestClient(): void {

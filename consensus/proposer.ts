@@ -3,7 +3,8 @@
 // the TC that ended it), only on top of a block it holds, and only when there is something to do:
 // pending commands, commands in uncommitted ancestors, or a fresh QC that commits commands the
 // others have not learned about yet (without that last case they would wait for a timeout to hear it).
-import { commandKey, makeBlock } from './block.js';
+import { makeBlock } from './block.js';
+import { CommandSet } from './command-set.js';
 import { proposalBytes } from './signing.js';
 import { requestSync } from './sync.js';
 import { tryVote } from './voter.js';
@@ -11,9 +12,9 @@ import type { Out, ReplicaState } from './state.js';
 import type { Block, ReplicaId, TimeoutCert } from './types.js';
 
 /** Keys of commands in the uncommitted blocks `path` (a new block must not repeat them). */
-export function inFlightKeys(path: Block[]): Set<string> {
-  const keys = new Set<string>();
-  for (const b of path) for (const c of b.commands) keys.add(commandKey(c));
+export function inFlightKeys(path: Block[]): CommandSet {
+  const keys = new CommandSet();
+  for (const b of path) for (const c of b.commands) keys.add(c);
   return keys;
 }
 

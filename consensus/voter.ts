@@ -3,7 +3,7 @@
 // safety rules and the execution check allow. Votes go to the leader of the next view, after the
 // new safety state has been persisted (the `persist` effect precedes the `send`).
 import { bytesEqual } from '../crypto/bytes.js';
-import { blockHash, commandKey } from './block.js';
+import { blockHash } from './block.js';
 import { processQc, processTc, tcValid, verifiedQc } from './certificates.js';
 import { inFlightKeys } from './proposer.js';
 import { afterVote, votingRule } from './safety-rules.js';
@@ -83,11 +83,7 @@ export function checkExecution(s: ReplicaState, block: Block): ExecutionCheck {
  */
 function repeatsCommand(block: Block, ancestors: Block[]): boolean {
   const keys = inFlightKeys(ancestors.slice(0, -1));
-  for (const c of block.commands) {
-    const k = commandKey(c);
-    if (keys.has(k)) return true;
-    keys.add(k);
-  }
+  for (const c of block.commands) if (!keys.add(c)) return true;
   return false;
 }
 

@@ -1,7 +1,7 @@
 // Mempool: dedup by (client, seq) against pending and committed, bounded, batch limits.
 import { strict as assert } from 'node:assert';
 import { COMMITTED_WINDOW, Mempool } from '../../consensus/mempool.js';
-import { commandKey } from '../../consensus/block.js';
+import { CommandSet } from '../../consensus/command-set.js';
 import type { Command } from '../../consensus/types.js';
 
 const cmd = (client: string, seq: number, size = 4): Command => ({ client, seq, bytes: new Uint8Array(size) });
@@ -44,9 +44,9 @@ describe('mempool', () => {
   it('takes in arrival order within count and byte limits, skipping excluded keys, without removing', () => {
     const m = new Mempool(10);
     for (let s = 1; s <= 5; s++) m.add(cmd('a', s, 10));
-    assert.deepEqual(m.take(3, 1000, new Set()).map((c) => c.seq), [1, 2, 3]);
-    assert.deepEqual(m.take(10, 25, new Set()).map((c) => c.seq), [1, 2]);
-    assert.deepEqual(m.take(2, 1000, new Set([commandKey(cmd('a', 1))])).map((c) => c.seq), [2, 3]);
+    assert.deepEqual(m.take(3, 1000, new CommandSet()).map((c) => c.seq), [1, 2, 3]);
+    assert.deepEqual(m.take(10, 25, new CommandSet()).map((c) => c.seq), [1, 2]);
+    assert.deepEqual(m.take(2, 1000, CommandSet.of([cmd('a', 1)])).map((c) => c.seq), [2, 3]);
     assert.equal(m.size, 5);
   });
   it('keeps per-client history bounded while many sequential commands commit', () => {
@@ -55,6 +55,22 @@ describe('mempool', () => {
     assert.equal(m.isCommitted(cmd('a', 10 * COMMITTED_WINDOW)), true);
     assert.equal(m.isCommitted(cmd('a', 1)), true);
     assert.equal(m.isCommitted(cmd('a', 10 * COMMITTED_WINDOW + 1)), false);
+  });
+});
+
+describe('mempool arrival order', () => {
+  it('keeps arrival order across commits and compaction; a command that comes back goes last', () => {
+    const m = new Mempool(1000);
+    for (let s = 1; s <= 300; s++) m.add(cmd(`c${s % 7}`, s));
+    // Commit two thirds (enough dead slots to compact), in an order unlike arrival.
+    const gone = Array.from({ length: 300 }, (_, i) => i + 1).filter((s) => s % 3 !== 0).reverse();
+    m.markCommitted(gone.map((s) => cmd(`c${s % 7}`, s)));
+    const left = Array.from({ length: 100 }, (_, i) => 3 * (i + 1));
+    assert.equal(m.size, 100);
+    assert.deepEqual(m.take(1000, 1 << 20, new CommandSet()).map((c) => c.seq), left);
+    assert.deepEqual(m.take(5, 1 << 20, CommandSet.of([cmd('c3', 3)])).map((c) => c.seq), [6, 9, 12, 15, 18]);
+    assert.equal(m.add(cmd('c3', 3)), 'duplicate');
+    assert.equal(m.add(cmd('c1', 1)), 'committed');
   });
 });
 
@@ -67,7 +83,7 @@ describe('mempool window', () => {
     m.markCommitted(beyond);
     assert.equal(m.isCommitted(cmd('a', 2)), true, 'the gap counts as committed');
     assert.equal(m.isCommitted(cmd('a', 3 + COMMITTED_WINDOW + 1)), false);
-    assert.deepEqual(m.take(10, 1000, new Set()).map((c) => c.client), ['b']);
+    assert.deepEqual(m.take(10, 1000, new CommandSet()).map((c) => c.client), ['b']);
     assert.equal(m.size, 1);
   });
 });
