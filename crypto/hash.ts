@@ -30,6 +30,7 @@ export const Tag = {
   snapshot: 'knhk/v1/snapshot',
   stateLeaf: 'knhk/v1/state-leaf',
   stateBucket: 'knhk/v1/state-bucket',
+  stateGroup: 'knhk/v1/state-group',
   effects: 'knhk/v1/effects',
   governance: 'knhk/v1/governance',
   // crypto internals

@@ -96,7 +96,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
     head = hashed.hash;
     receipts[i] = receipt;
     receiptBytes[i] = hashed.bytes;
-    leafHashes[i] = hashed.leafHash;
+    leafHashes[i] = hashed.hash; // the chain link is also the Merkle leaf
     index++;
   }
   flushExpiries(store, x.opened);

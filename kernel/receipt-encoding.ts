@@ -33,36 +33,35 @@ export function encodeReceiptBytes(r: Receipt): Uint8Array {
   return w === null ? canonicalEncode(plain(r)) : w.buf;
 }
 
-/** A receipt's bytes, its chain hash (receiptHash) and its Merkle leaf hash (merkleLeafHash). */
+/**
+ * A receipt's bytes and its hash. One hash serves both uses: it is the receipt's leaf in the
+ * block's receipts Merkle tree (merkleLeafHash) and the chain link the next receipt carries
+ * (receiptHash), so each receipt is hashed once, not twice.
+ */
 export interface HashedReceipt {
   bytes: Uint8Array;
+  /** receiptHash(bytes) = merkleLeafHash(bytes). */
   hash: Uint8Array;
-  leafHash: Uint8Array;
 }
 
-const RECEIPT_PREFIX = tagPrefix(Tag.receipt);
 const LEAF_PREFIX = tagPrefix(Tag.merkleLeaf);
-const ROOM = Math.max(RECEIPT_PREFIX.length, LEAF_PREFIX.length);
+const ROOM = LEAF_PREFIX.length;
 
 /**
- * applyBatch's path: the receipt is written once into a scratch buffer after ROOM bytes, and both
- * of its hashes are taken in place by writing each tag prefix just before it (no copies of the
- * receipt into hash inputs); then the bytes are copied out once. Same bytes and hashes as
- * encodeReceiptBytes + receiptHash + merkleLeafHash (test/kernel/receipts checks).
+ * applyBatch's path: the receipt is written once into a scratch buffer after the tag prefix and
+ * hashed in place (no copy of the receipt into a hash input); then the bytes are copied out once.
+ * Same bytes and hash as encodeReceiptBytes + receiptHash (test/kernel/receipts checks).
  */
 export function encodeReceiptHashed(r: Receipt): HashedReceipt {
   const w = writeReceipt(r, ROOM);
   if (w === null) {
     const bytes = canonicalEncode(plain(r));
-    return { bytes, hash: hashTagged(Tag.receipt, bytes), leafHash: hashTagged(Tag.merkleLeaf, bytes) };
+    return { bytes, hash: hashTagged(Tag.merkleLeaf, bytes) };
   }
   const buf = w.buf;
-  const end = w.at;
-  buf.set(RECEIPT_PREFIX, ROOM - RECEIPT_PREFIX.length);
-  const hash = sha256(buf.subarray(ROOM - RECEIPT_PREFIX.length, end));
-  buf.set(LEAF_PREFIX, ROOM - LEAF_PREFIX.length);
-  const leafHash = sha256(buf.subarray(ROOM - LEAF_PREFIX.length, end));
-  return { bytes: buf.slice(ROOM, end), hash, leafHash };
+  buf.set(LEAF_PREFIX, 0);
+  const hash = sha256(buf.subarray(0, w.at));
+  return { bytes: buf.slice(ROOM, w.at), hash };
 }
 
 /**

@@ -1,8 +1,8 @@
 // Receipts: canonical bytes, hash (the chain link) and offline verification against a block's
-// receipts Merkle root. The leaves of that root are the receipt bytes themselves.
+// receipts Merkle root. The leaves of that root are the receipt bytes themselves, and a receipt's
+// hash is its leaf hash in that tree: one hash per receipt is both the chain link and the leaf.
 import { canonicalDecode, type CanonicalValue } from '../crypto/canonical.js';
-import { Tag, hashTagged } from '../crypto/hash.js';
-import { verifyMerkleProof, type MerkleProof } from '../crypto/merkle.js';
+import { merkleLeafHash, verifyMerkleProof, type MerkleProof } from '../crypto/merkle.js';
 import type { Decision, Receipt, ReceiptResult, Risk } from './types.js';
 import { DECISIONS, RESULTS, RISKS } from './vocabulary.js';
 import { encodeReceiptBytes, RECEIPT_KEYS } from './receipt-encoding.js';
@@ -47,9 +47,13 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
   return o as unknown as Receipt;
 }
 
-/** The chain link: hashTagged(Tag.receipt, receiptBytes). */
+/**
+ * The chain link: merkleLeafHash(receiptBytes) = H(Tag.merkleLeaf, receiptBytes), the same hash
+ * as the receipt's leaf in its block's receipts tree (applyBatch computes it once for both).
+ * Until 2026-11-23 the link was H(Tag.receipt, receiptBytes), a second hash of the same bytes.
+ */
 export function receiptHash(receiptBytes: Uint8Array): Uint8Array {
-  return hashTagged(Tag.receipt, receiptBytes);
+  return merkleLeafHash(receiptBytes);
 }
 
 /** True iff `receiptBytes` is leaf `proof.index` of the receipts tree with root `receiptsRoot`. Never throws. */

@@ -4,14 +4,25 @@
 //
 // State root (why this shape): hashing the whole state per block is O(state); a binary Merkle tree
 // costs log(n) hashes per write. Instead every key falls into one of BUCKETS buckets (FNV-1a of the
-// key): leaf = H(stateLeaf, len(key), key, canonical(value)); bucket = H(stateBucket, leaves of its
-// keys in sorted key order); root = H(stateRoot, u32 BUCKETS, bucket hashes). A block recomputes the
-// leaves of the keys it wrote and the buckets they fall in, then one hash over 128 KiB.
+// key): leaf = H(stateLeaf, len(key), key, canonical(value)); a bucket's hash is H(stateBucket) when
+// empty, its single leaf when it holds one key, else H(stateBucket, leaves of its keys in sorted key
+// order); the buckets form GROUPS groups of GROUP_SIZE consecutive buckets, group = H(stateGroup,
+// its bucket hashes); root = H(stateRoot, u32 BUCKETS, u32 GROUP_SIZE, group hashes).
+// A block recomputes the leaves of the keys it wrote, the buckets and groups they fall in, and
+// the root: a 1 KiB hash per dirty group and 4 KiB for the root instead of one 128 KiB hash per
+// block (~85 µs here; a small block now spends ~15 µs on this level). Smaller groups would cost
+// more per-call overhead than they save in bytes: a SHA-256 call costs ~0.5 µs plus ~0.65 µs/KiB. A one-key bucket is its leaf (no bucket hash: most buckets hold one
+// key at 4,096 buckets); the tags keep a leaf and a multi-leaf bucket apart, so the commitment
+// stays unambiguous.
 import { canonicalHashLabelled, type CanonicalValue } from '../../crypto/canonical.js';
 import { Tag, hashTagged } from '../../crypto/hash.js';
 
 export const BUCKETS = 4096;
+/** Buckets per group: 128 groups of 32, so a group hashes 1 KiB and the root 4 KiB. */
+export const GROUP_SIZE = 32;
+const GROUPS = BUCKETS / GROUP_SIZE;
 const HASH_BYTES = 32;
+const GROUP_BYTES = GROUP_SIZE * HASH_BYTES;
 
 /** FNV-1a over UTF-16 code units: cheap, identical on every JS engine; only spreads keys, proves nothing. */
 export function bucketOf(key: string): number {
@@ -24,6 +35,7 @@ export function bucketOf(key: string): number {
 }
 
 const EMPTY_BUCKET = hashTagged(Tag.stateBucket);
+const ROOT_PARAMS = new Uint8Array([(BUCKETS >>> 24) & 255, (BUCKETS >>> 16) & 255, (BUCKETS >>> 8) & 255, BUCKETS & 255, 0, 0, 0, GROUP_SIZE]);
 
 /** H(stateLeaf, u32 len, key, canonical(value)). */
 function leafHash(key: string, value: CanonicalValue): Uint8Array {
@@ -46,6 +58,24 @@ function search(sorted: string[], key: string): number {
   return -lo - 1;
 }
 
+function copyHash(from: Uint8Array, fromAt: number, to: Uint8Array, toAt: number): void {
+  for (let j = 0; j < HASH_BYTES; j++) to[toAt + j] = from[fromAt + j];
+}
+
+/** The hashes of an empty store's buckets and groups, computed once and copied by Store.empty(). */
+let emptyLevels: { buckets: Uint8Array; groups: Uint8Array } | null = null;
+function emptyTree(): { buckets: Uint8Array; groups: Uint8Array } {
+  if (emptyLevels === null) {
+    const buckets = new Uint8Array(BUCKETS * HASH_BYTES);
+    for (let i = 0; i < BUCKETS; i++) buckets.set(EMPTY_BUCKET, i * HASH_BYTES);
+    const groups = new Uint8Array(GROUPS * HASH_BYTES);
+    const g0 = hashTagged(Tag.stateGroup, buckets.subarray(0, GROUP_BYTES));
+    for (let i = 0; i < GROUPS; i++) groups.set(g0, i * HASH_BYTES);
+    emptyLevels = { buckets, groups };
+  }
+  return emptyLevels;
+}
+
 export class Store {
   private readonly data: Map<string, CanonicalValue>;
   /** Per bucket, its keys sorted by JS string order (UTF-16 code units). */
@@ -56,19 +86,25 @@ export class Store {
    * slot holds zeros until root() computes it (it is dirty until then).
    */
   private readonly bucketLeaves: Uint8Array[];
-  /** BUCKETS * 32 bytes: bucket i's hash at offset 32 i. */
+  /** BUCKETS * 32 bytes: bucket i's hash at offset 32 i; group g's input is the GROUP_BYTES at GROUP_BYTES g. */
   private readonly bucketHashes: Uint8Array;
+  /** GROUPS * 32 bytes: group g's hash at offset 32 g (the root's input). */
+  private readonly groupHashes: Uint8Array;
   /** Keys written or deleted since the last root(); their buckets are found then. */
   private readonly dirtyKeys: Set<string>;
+  /** root()'s scratch marks (all zero between calls): which buckets and groups it already listed. */
+  private readonly bucketSeen = new Uint8Array(BUCKETS);
+  private readonly groupSeen = new Uint8Array(GROUPS);
   private cachedRoot: Uint8Array | null;
 
   private constructor(from?: Store) {
     if (from === undefined) {
+      const empty = emptyTree();
       this.data = new Map();
       this.bucketKeys = Array.from({ length: BUCKETS }, () => []);
       this.bucketLeaves = new Array<Uint8Array>(BUCKETS).fill(NO_LEAVES);
-      this.bucketHashes = new Uint8Array(BUCKETS * HASH_BYTES);
-      for (let i = 0; i < BUCKETS; i++) this.bucketHashes.set(EMPTY_BUCKET, i * HASH_BYTES);
+      this.bucketHashes = empty.buckets.slice();
+      this.groupHashes = empty.groups.slice();
       this.dirtyKeys = new Set();
       this.cachedRoot = null;
     } else {
@@ -77,6 +113,7 @@ export class Store {
       // Leaf arrays are written in place by root(): each fork needs its own (the empty one is never written).
       this.bucketLeaves = from.bucketLeaves.map((b) => (b.length === 0 ? NO_LEAVES : b.slice()));
       this.bucketHashes = from.bucketHashes.slice();
+      this.groupHashes = from.groupHashes.slice();
       this.dirtyKeys = new Set(from.dirtyKeys);
       this.cachedRoot = from.cachedRoot;
     }
@@ -146,29 +183,49 @@ export class Store {
   /** The state root; recomputes only what changed since the last call. */
   root(): Uint8Array {
     if (this.cachedRoot !== null) return this.cachedRoot;
-    // Dirty buckets in ascending order is not needed for the result (each bucket's hash has its
-    // own slot); a Set just de-duplicates.
-    const dirtyBuckets = new Set<number>();
-    for (const key of this.dirtyKeys) {
-      const b = bucketOf(key);
-      dirtyBuckets.add(b);
-      const v = this.data.get(key);
-      if (v === undefined) continue; // deleted: its slot went with it
-      const leaf = leafHash(key, v);
-      const leaves = this.bucketLeaves[b];
-      const at = search(this.bucketKeys[b], key) * HASH_BYTES;
-      for (let j = 0; j < HASH_BYTES; j++) leaves[at + j] = leaf[j];
+    // Dirty buckets and groups as small lists (each listed once); the order of recomputation does
+    // not matter for the result: every bucket and group hash has its own slot.
+    const dirtyBuckets: number[] = [];
+    const bucketSeen = this.bucketSeen;
+    try {
+      for (const key of this.dirtyKeys) {
+        const b = bucketOf(key);
+        if (bucketSeen[b] === 0) {
+          bucketSeen[b] = 1;
+          dirtyBuckets.push(b);
+        }
+        const v = this.data.get(key);
+        if (v === undefined) continue; // deleted: its slot went with it
+        copyHash(leafHash(key, v), 0, this.bucketLeaves[b], search(this.bucketKeys[b], key) * HASH_BYTES);
+      }
+    } catch (e) {
+      // A value without a canonical encoding (a caller's bug): leave the marks clean, keys dirty.
+      for (let i = 0; i < dirtyBuckets.length; i++) bucketSeen[dirtyBuckets[i]] = 0;
+      throw e;
     }
     this.dirtyKeys.clear();
-    for (const b of dirtyBuckets) {
+    const dirtyGroups: number[] = [];
+    const groupSeen = this.groupSeen;
+    for (let i = 0; i < dirtyBuckets.length; i++) {
+      const b = dirtyBuckets[i];
       const leaves = this.bucketLeaves[b];
-      const h = leaves.length === 0 ? EMPTY_BUCKET : hashTagged(Tag.stateBucket, leaves);
       const at = b * HASH_BYTES;
-      for (let j = 0; j < HASH_BYTES; j++) this.bucketHashes[at + j] = h[j];
+      if (leaves.length === HASH_BYTES) copyHash(leaves, 0, this.bucketHashes, at); // one key: the bucket is its leaf
+      else copyHash(leaves.length === 0 ? EMPTY_BUCKET : hashTagged(Tag.stateBucket, leaves), 0, this.bucketHashes, at);
+      bucketSeen[b] = 0;
+      const g = (b / GROUP_SIZE) | 0;
+      if (groupSeen[g] === 0) {
+        groupSeen[g] = 1;
+        dirtyGroups.push(g);
+      }
     }
-    const count = new Uint8Array(4);
-    new DataView(count.buffer).setUint32(0, BUCKETS);
-    this.cachedRoot = hashTagged(Tag.stateRoot, count, this.bucketHashes);
+    for (let i = 0; i < dirtyGroups.length; i++) {
+      const g = dirtyGroups[i];
+      groupSeen[g] = 0;
+      const h = hashTagged(Tag.stateGroup, this.bucketHashes.subarray(g * GROUP_BYTES, (g + 1) * GROUP_BYTES));
+      copyHash(h, 0, this.groupHashes, g * HASH_BYTES);
+    }
+    this.cachedRoot = hashTagged(Tag.stateRoot, ROOT_PARAMS, this.groupHashes);
     return this.cachedRoot;
   }
 }

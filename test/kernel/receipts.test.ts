@@ -135,7 +135,7 @@ describe('the direct receipt encoder', () => {
           const hashed = encodeReceiptHashed(r);
           assert.deepEqual(hashed.bytes, plain(r));
           assert.deepEqual(hashed.hash, receiptHash(plain(r)));
-          assert.deepEqual(hashed.leafHash, merkleLeafHash(plain(r)));
+          assert.deepEqual(hashed.hash, merkleLeafHash(plain(r)), 'the chain link is the Merkle leaf hash');
         }
       }
     }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { applyBatch, createKernel, forkState, restoreState, snapshotState, StaleStateError, stateRoot } from '../../kernel/api.js';
 import { storeOf } from '../../kernel/state/handle.js';
 import { encodeSnapshot, SnapshotError } from '../../kernel/state/snapshot.js';
-import { bucketOf, Store } from '../../kernel/state/store.js';
+import { bucketOf, BUCKETS, GROUP_SIZE, Store } from '../../kernel/state/store.js';
+import { canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
+import { concatByteList, utf8 } from '../../crypto/bytes.js';
+import { Tag, hashTagged } from '../../crypto/hash.js';
 import { Chain, Client, kvKernel } from './helpers.js';
 
 describe('kernel state', () => {
@@ -74,6 +77,45 @@ describe('kernel state', () => {
     assert.throws(() => applyBatch(chain.state, [], { height: 5 }), /above the last applied height 5/);
     assert.doesNotThrow(() => stateRoot(chain.state));
     assert.equal(chain.apply([], 6).receipts.length, 0);
+  });
+});
+
+/** The state root exactly as docs/kernel.md states it, from scratch, with general-purpose code only. */
+function referenceRoot(entries: [string, CanonicalValue][]): Uint8Array {
+  const u32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+  const buckets: [string, Uint8Array][][] = Array.from({ length: BUCKETS }, () => []);
+  for (const [k, v] of entries) {
+    const kb = utf8(k);
+    buckets[bucketOf(k)].push([k, hashTagged(Tag.stateLeaf, u32(kb.length), kb, canonicalEncode(v))]);
+  }
+  const bucketHashes = buckets.map((b) => {
+    b.sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    if (b.length === 0) return hashTagged(Tag.stateBucket);
+    if (b.length === 1) return b[0][1];
+    return hashTagged(Tag.stateBucket, ...b.map((x) => x[1]));
+  });
+  const groups: Uint8Array[] = [];
+  for (let g = 0; g < BUCKETS / GROUP_SIZE; g++) groups.push(hashTagged(Tag.stateGroup, concatByteList(bucketHashes.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE))));
+  return hashTagged(Tag.stateRoot, u32(BUCKETS), u32(GROUP_SIZE), ...groups);
+}
+
+describe('kernel state root: the documented construction', () => {
+  it('equals a from-scratch reference (empty, one-key and crowded buckets, unicode keys, deletes)', () => {
+    const s = Store.empty();
+    assert.deepEqual(s.root(), referenceRoot([]));
+    const crowded: string[] = [];
+    for (let i = 0; crowded.length < 5; i++) if (bucketOf(`c/${i}`) === 99) crowded.push(`c/${i}`);
+    const entries = new Map<string, CanonicalValue>();
+    const put = (k: string, v: CanonicalValue) => (entries.set(k, v), s.set(k, v));
+    put('m/height', 7);
+    put('u/kv/é☃', 'snow');
+    for (const [i, k] of crowded.entries()) put(k, { i, b: new Uint8Array([i]) });
+    for (let i = 0; i < 500; i++) put(`k${i}`, i % 3 === 0 ? null : [i, `v${i}`]);
+    assert.deepEqual(s.root(), referenceRoot([...entries]));
+    for (let i = 0; i < 500; i += 7) (entries.delete(`k${i}`), s.delete(`k${i}`));
+    entries.delete(crowded[2]), s.delete(crowded[2]);
+    put('k1', 'changed');
+    assert.deepEqual(s.root(), referenceRoot([...entries]));
   });
 });
 
