@@ -156,6 +156,8 @@ export type Out = Effect[];
 
 /** Emit `persist` for the current safety state, with the TC that justified the current view. */
 export function persistSafety(s: ReplicaState, out: Out): void {
-  s.safety = { ...s.safety, lastTc: s.pm.lastTc };
+  const prior = s.safety;
+  // A literal, not a spread: this runs on every vote and timeout.
+  s.safety = { highestVotedView: prior.highestVotedView, lockedView: prior.lockedView, highQc: prior.highQc, lastTc: s.pm.lastTc };
   out.push({ type: 'persist', safety: s.safety });
 }

@@ -13,30 +13,34 @@ import { onVerifiedVote } from './votes.js';
 import { persistSafety, type Out, type ReplicaState } from './state.js';
 import type { Block, ReplicaId, TimeoutCert, Vote } from './types.js';
 
+type ProposalDrop = 'wrongProposer' | 'staleView' | 'futureView' | 'badHash' | 'badSignature' | 'conflict' | 'malformed' | 'badCertificate';
+
+/** A module-level function, not a closure per proposal (the TS loader wraps each closure it names). */
+function dropProposal(out: Out, from: ReplicaId, reason: ProposalDrop, detail?: string): void {
+  out.push({ type: 'dropped', from, reason, detail });
+}
+
 export function onProposal(s: ReplicaState, from: ReplicaId, block: Block, tc: TimeoutCert | null, signature: Uint8Array, out: Out): void {
-  const drop = (reason: 'wrongProposer' | 'staleView' | 'futureView' | 'badHash' | 'badSignature' | 'conflict' | 'malformed' | 'badCertificate', detail?: string): void => {
-    out.push({ type: 'dropped', from, reason, detail });
-  };
-  if (block.proposer !== from || s.cfg.leaderOf(block.view) !== from) return drop('wrongProposer');
-  if (block.view < s.pm.view) return drop('staleView');
-  if (block.view > s.pm.view + s.cfg.viewWindow) return drop('futureView');
+  if (block.proposer !== from || s.cfg.leaderOf(block.view) !== from) return dropProposal(out, from, 'wrongProposer');
+  if (block.view < s.pm.view) return dropProposal(out, from, 'staleView');
+  if (block.view > s.pm.view + s.cfg.viewWindow) return dropProposal(out, from, 'futureView');
   if (block.height !== block.justify.height + 1 || !bytesEqual(block.parent, block.justify.blockHash) || block.view <= block.justify.view) {
-    return drop('malformed', 'block does not extend its justify QC');
+    return dropProposal(out, from, 'malformed', 'block does not extend its justify QC');
   }
-  if (block.executed !== null && block.executed.height >= block.height) return drop('malformed', 'executed roots not below the block');
-  if (!bytesEqual(blockHash(block), block.hash)) return drop('badHash');
-  if (!s.crypto.verify(from, proposalBytes(block.view, block.hash), signature)) return drop('badSignature');
+  if (block.executed !== null && block.executed.height >= block.height) return dropProposal(out, from, 'malformed', 'executed roots not below the block');
+  if (!bytesEqual(blockHash(block), block.hash)) return dropProposal(out, from, 'badHash');
+  if (!s.crypto.verify(from, proposalBytes(block.view, block.hash), signature)) return dropProposal(out, from, 'badSignature');
   const seen = s.proposalsSeen.get(block.view);
   if (seen !== undefined && !bytesEqual(seen, block.hash)) {
     out.push({ type: 'report', kind: 'equivocation', detail: `replica ${from} proposed two blocks in view ${block.view}` });
-    return drop('conflict');
+    return dropProposal(out, from, 'conflict');
   }
   const justify = verifiedQc(s, block.justify);
-  if (justify === null) return drop('badCertificate', 'justify QC');
+  if (justify === null) return dropProposal(out, from, 'badCertificate', 'justify QC');
   // A TC matters (and is checked) only when the justify QC is not from the previous view; any
   // other attached TC is ignored unchecked, so it can change nothing.
   const needsTc = block.justify.view + 1 !== block.view;
-  if (needsTc && (tc === null || tc.view + 1 !== block.view || !tcValid(s, tc))) return drop('badCertificate', 'missing or invalid TC');
+  if (needsTc && (tc === null || tc.view + 1 !== block.view || !tcValid(s, tc))) return dropProposal(out, from, 'badCertificate', 'missing or invalid TC');
   const usedTc = needsTc ? tc : null;
   s.proposalsSeen.set(block.view, block.hash);
   // Everything is verified: from here on the proposal may change state.
@@ -48,7 +52,7 @@ export function onProposal(s: ReplicaState, from: ReplicaId, block: Block, tc: T
     requestSync(s, block.parent, from, out);
     return;
   }
-  if (inserted === 'full' || inserted === 'badLink') return drop('malformed', `block not stored: ${inserted}`);
+  if (inserted === 'full' || inserted === 'badLink') return dropProposal(out, from, 'malformed', `block not stored: ${inserted}`);
   tryVote(s, block, usedTc, out);
 }
 
