@@ -137,9 +137,14 @@ export class Replica {
     if (from !== 'client' || !this.s.cfg.forwardCommands) return;
     // To the current leader, unless that is us, and to the next one: the current leader may have
     // proposed in its view already, and then only the next can include the command soon.
-    const targets = new Set([view, view + 1].map((v) => this.s.cfg.leaderOf(v)));
-    targets.delete(this.s.cfg.self);
-    for (const to of targets) out.push({ type: 'send', to, message: { type: 'forward', commands: fresh } });
+    // One message object for both targets: a driver that encodes per message object (sim/wire.ts)
+    // then encodes it once.
+    const message: Message = { type: 'forward', commands: fresh };
+    const self = this.s.cfg.self;
+    const current = this.s.cfg.leaderOf(view);
+    const next = this.s.cfg.leaderOf(view + 1);
+    if (current !== self) out.push({ type: 'send', to: current, message });
+    if (next !== self && next !== current) out.push({ type: 'send', to: next, message });
   }
 
   private snapshotInvariants(): Watermarks {

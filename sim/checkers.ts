@@ -15,8 +15,8 @@ export interface CommitRecord {
   height: number;
   atMs: number;
   blockHash: string;
-  /** Identities and content digests of the block's commands, in block order. */
-  commands: readonly { readonly client: string; readonly seq: number; readonly digest: string }[];
+  /** Identities and exact envelope contents (envelopeContent: latin1 of the bytes) of the block's commands, in block order. */
+  commands: readonly { readonly client: string; readonly seq: number; readonly content: string }[];
   stateRoot: string;
   receiptsRoot: string;
   /** Hash of the last receipt in this replica's receipt chain after executing the block. */
@@ -39,14 +39,14 @@ export class SafetyChecker {
   violationCount = 0;
   private readonly firstAt = new Map<number, CommitRecord>();
   private readonly lastHeight = new Map<number, number>();
-  /** `${client}#${seq}` -> digest of the submitted envelope. */
+  /** `${client}#${seq}` -> the submitted envelope's exact content (latin1). */
   private readonly submitted = new Map<string, string>();
   /** Per first-at-height record: which of its commands passed the validity check against the submissions. */
   private readonly validInFirst = new WeakMap<CommitRecord, Uint8Array>();
   highestCommitted = 0;
 
-  noteSubmitted(client: string, seq: number, digest: string): void {
-    this.submitted.set(`${client}#${seq}`, digest);
+  noteSubmitted(client: string, seq: number, content: string): void {
+    this.submitted.set(`${client}#${seq}`, content);
   }
 
   /** Called for every commit of an honest replica. */
@@ -68,7 +68,7 @@ export class SafetyChecker {
       }
     }
     // Validity, O(1) per command and no string building for the common case: a command equal, entry
-    // by entry (client, seq, digest), to one of the first record at this height that passed the check
+    // by entry (client, seq, content), to one of the first record at this height that passed the check
     // against the submissions passes for the same reason; anything else is checked directly.
     const firstValid = first !== undefined && first.blockHash === rec.blockHash ? this.validInFirst.get(first) : undefined;
     const flags = first === undefined ? new Uint8Array(rec.commands.length) : null;
@@ -76,10 +76,10 @@ export class SafetyChecker {
       const c = rec.commands[i];
       if (firstValid !== undefined && i < firstValid.length && firstValid[i] === 1) {
         const f = first!.commands[i];
-        if (f.digest === c.digest && f.client === c.client && f.seq === c.seq) continue;
+        if (f.content === c.content && f.client === c.client && f.seq === c.seq) continue;
       }
       const d = this.submitted.get(`${c.client}#${c.seq}`);
-      if (d !== c.digest) {
+      if (d !== c.content) {
         this.report({ kind: 'validity', atMs: rec.atMs, replica: rec.replica, height: rec.height, detail: `command ${c.client}#${c.seq} ${d === undefined ? 'was never submitted' : 'differs from what its client submitted'}` });
       } else if (flags !== null) {
         flags[i] = 1;

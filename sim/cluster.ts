@@ -12,7 +12,7 @@ import { Prng } from './prng.js';
 import { Network, regionLatencyMatrix } from './network.js';
 import { timeoutsFor } from './timing.js';
 import { planFaults, type FaultPlan } from './faults.js';
-import { ReplicaHost, answerKey, envelopeDigest, openBatch, type FindingKind, type HostEnv, type OpenedBatch } from './replica-host.js';
+import { ReplicaHost, answerKey, envelopeContent, openBatch, type FindingKind, type HostEnv, type OpenedBatch } from './replica-host.js';
 import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
 import { createSimCrypto, type SimCrypto } from './crypto-scheme.js';
 import { SimClient, type Workload } from './clients.js';
@@ -386,7 +386,7 @@ export class Cluster {
         if (client.pending) return;
         this.opsStarted++;
         const op = client.start(this.nowMs);
-        this.checker.noteSubmitted(client.principal, op.seq, envelopeDigest(op.bytes));
+        this.checker.noteSubmitted(client.principal, op.seq, envelopeContent(op.bytes));
         this.trace.record(this.nowMs, client.name, client.name, 'invoke', `seq=${op.seq} ${op.op}`);
         this.submitRequest(e.client, op.seq, op.bytes, 0);
         this.queue.push(this.nowMs + this.timing.retryMs, { k: 'clientRetry', client: e.client, seq: op.seq, attempt: 1 });

@@ -8,10 +8,9 @@ import type { Block, Command, Effect, ExecutedRoots, Input, Message, QuorumCert,
 import { genesisQc } from '../consensus/block.js';
 import { assertNever } from '../consensus/types.js';
 import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
-import { hashTagged } from '../crypto/hash.js';
 import { toHex } from '../crypto/bytes.js';
 import type { Core } from './byzantine/core.js';
-import { ContentMemo, contentKey } from './content-memo.js';
+import { contentKey } from './content-memo.js';
 import { timeSplit } from './time-split.js';
 import type { OpenedCommand } from './envelope.js';
 import type { CommitRecord } from './checkers.js';
@@ -51,10 +50,13 @@ const CHAIN_START = new Uint8Array(32);
 /** Answers kept per replica: enough for every client's recent retries, bounded so long runs stay small. */
 const maxAnswersKept = 100_000;
 
-const digests = new ContentMemo<string>((bytes) => toHex(hashTagged('knhk/sim/envelope', bytes)));
-/** The checkers' name for an envelope's content; computed once per distinct content (pure function of the bytes). */
-export function envelopeDigest(bytes: Uint8Array, key?: string): string {
-  return digests.get(bytes, key);
+/**
+ * The checkers' name for an envelope: its exact content as a latin1 string (contentKey). Validity
+ * compares these byte for byte — as strict as comparing digests, and with no hash to compute (a
+ * SHA-256 and a hex string per command before).
+ */
+export function envelopeContent(bytes: Uint8Array): string {
+  return contentKey(bytes);
 }
 
 
@@ -72,14 +74,14 @@ export interface OpenedBatch {
  */
 export function openBatch(commands: readonly Command[], openCommand: (bytes: Uint8Array, key: string) => OpenedCommand): OpenedBatch {
   const batch: KernelCommand[] = [];
-  const records: { client: string; seq: number; digest: string }[] = [];
+  const records: { client: string; seq: number; content: string }[] = [];
   for (const c of commands) {
     if (!(c.bytes instanceof Uint8Array)) continue; // only a Byzantine leader's block; no valid envelope
     const key = contentKey(c.bytes);
     const opened = openCommand(c.bytes, key);
     if (!opened.ok || opened.client !== c.client || opened.seq !== c.seq) continue;
     batch.push(opened.kernelCommand);
-    records.push(Object.freeze({ client: c.client, seq: c.seq, digest: envelopeDigest(c.bytes, key) }));
+    records.push(Object.freeze({ client: c.client, seq: c.seq, content: key }));
   }
   return { batch: Object.freeze(batch), commands: Object.freeze(records) };
 }

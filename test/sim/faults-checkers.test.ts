@@ -43,7 +43,7 @@ describe('sim/checkers', () => {
     const c = new SafetyChecker();
     c.noteSubmitted('alice', 1, 'd1');
     for (const r of [0, 1, 2]) {
-      c.onCommit(rec(r, 1, 'aa', { commands: [{ client: 'alice', seq: 1, digest: 'd1' }] }));
+      c.onCommit(rec(r, 1, 'aa', { commands: [{ client: 'alice', seq: 1, content: 'd1' }] }));
       c.onCommit(rec(r, 2, 'bb'));
     }
     assert.equal(c.violationCount, 0);
@@ -67,7 +67,7 @@ describe('sim/checkers', () => {
   it('catches a command no client submitted, or submitted differently (validity)', () => {
     const c = new SafetyChecker();
     c.noteSubmitted('alice', 1, 'd1');
-    c.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, digest: 'x' }, { client: 'alice', seq: 1, digest: 'changed' }] }));
+    c.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, content: 'x' }, { client: 'alice', seq: 1, content: 'changed' }] }));
     assert.deepEqual(c.violations.map((v) => v.kind), ['validity', 'validity']);
   });
 
@@ -75,16 +75,16 @@ describe('sim/checkers', () => {
     const c = new SafetyChecker();
     c.noteSubmitted('alice', 1, 'd1');
     c.noteSubmitted('bob', 1, 'd2');
-    c.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'alice', seq: 1, digest: 'd1' }, { client: 'bob', seq: 1, digest: 'd2' }] }));
-    c.onCommit(rec(1, 1, 'aa', { commands: [{ client: 'alice', seq: 1, digest: 'd1' }, { client: 'bob', seq: 1, digest: 'd2' }] }));
+    c.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'alice', seq: 1, content: 'd1' }, { client: 'bob', seq: 1, content: 'd2' }] }));
+    c.onCommit(rec(1, 1, 'aa', { commands: [{ client: 'alice', seq: 1, content: 'd1' }, { client: 'bob', seq: 1, content: 'd2' }] }));
     assert.equal(c.violationCount, 0);
     // Same block hash, but the replica's record differs from the first one: checked afresh.
-    c.onCommit(rec(2, 1, 'aa', { commands: [{ client: 'alice', seq: 1, digest: 'd1' }, { client: 'bob', seq: 1, digest: 'forged' }, { client: 'eve', seq: 9, digest: 'x' }] }));
+    c.onCommit(rec(2, 1, 'aa', { commands: [{ client: 'alice', seq: 1, content: 'd1' }, { client: 'bob', seq: 1, content: 'forged' }, { client: 'eve', seq: 9, content: 'x' }] }));
     assert.deepEqual(c.violations.map((v) => v.kind), ['validity', 'validity']);
     // A first record's invalid command is never taken as a reference for later records.
     const d = new SafetyChecker();
-    d.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, digest: 'x' }] }));
-    d.onCommit(rec(1, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, digest: 'x' }] }));
+    d.onCommit(rec(0, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, content: 'x' }] }));
+    d.onCommit(rec(1, 1, 'aa', { commands: [{ client: 'mallory', seq: 1, content: 'x' }] }));
     assert.equal(d.violationCount, 2);
   });
 
