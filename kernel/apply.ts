@@ -15,6 +15,7 @@ import { executeCommand, type ExecContext } from './execute.js';
 import { activateDue } from './governance/activate.js';
 import { rejected, type Outcome } from './outcome.js';
 import { flushExpiries, sweepExpired } from './policy/approvals.js';
+import { ByteSlab } from './byte-slab.js';
 import { encodeReceiptHashed } from './receipt-encoding.js';
 import { consume, storeOf, wrap } from './state/handle.js';
 import { K } from './state/keys.js';
@@ -52,6 +53,9 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   const receipts: Receipt[] = new Array(batch.length);
   const receiptBytes: Uint8Array[] = new Array(batch.length);
   const leafHashes: Uint8Array[] = new Array(batch.length);
+  // The batch's receipt bytes share a few buffers (see byte-slab.ts), sized to the batch: a
+  // typical receipt is ~450 bytes, so small blocks do not pin large buffers.
+  const slab = new ByteSlab(Math.min(256 * 1024, Math.max(4096, batch.length * 512)));
   for (let i = 0; i < batch.length; i++) {
     const cmd = batch[i];
     let digest = NO_COMMAND;
@@ -92,7 +96,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
       output: outcome.output,
       prevReceiptHash: head,
     };
-    const hashed = encodeReceiptHashed(receipt);
+    const hashed = encodeReceiptHashed(receipt, slab);
     head = hashed.hash;
     receipts[i] = receipt;
     receiptBytes[i] = hashed.bytes;

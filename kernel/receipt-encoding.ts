@@ -8,6 +8,7 @@ import { utf8 } from '../crypto/bytes.js';
 import { Tag, hashTagged, sha256, tagPrefix } from '../crypto/hash.js';
 import type { Receipt } from './types.js';
 import { ByteWriter, scalarSize, T_NULL, T_OBJECT } from './byte-writer.js';
+import type { ByteSlab } from './byte-slab.js';
 import { utf8Length } from './utf8.js';
 
 /** The receipt's keys in canonical (UTF-8 byte) order. */
@@ -49,10 +50,11 @@ const ROOM = LEAF_PREFIX.length;
 
 /**
  * applyBatch's path: the receipt is written once into a scratch buffer after the tag prefix and
- * hashed in place (no copy of the receipt into a hash input); then the bytes are copied out once.
- * Same bytes and hash as encodeReceiptBytes + receiptHash (test/kernel/receipts checks).
+ * hashed in place (no copy of the receipt into a hash input); then the bytes are copied out once,
+ * into `slab` when given (a view into a buffer shared by the batch's receipts), else into their
+ * own array. Same bytes and hash as encodeReceiptBytes + receiptHash (test/kernel/receipts checks).
  */
-export function encodeReceiptHashed(r: Receipt): HashedReceipt {
+export function encodeReceiptHashed(r: Receipt, slab?: ByteSlab): HashedReceipt {
   const w = writeReceipt(r, ROOM);
   if (w === null) {
     const bytes = canonicalEncode(plain(r));
@@ -61,7 +63,7 @@ export function encodeReceiptHashed(r: Receipt): HashedReceipt {
   const buf = w.buf;
   buf.set(LEAF_PREFIX, 0);
   const hash = sha256(buf.subarray(0, w.at));
-  return { bytes: buf.slice(ROOM, w.at), hash };
+  return { bytes: slab === undefined ? buf.slice(ROOM, w.at) : slab.copy(buf, ROOM, w.at), hash };
 }
 
 /**

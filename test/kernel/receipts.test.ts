@@ -21,6 +21,17 @@ describe('receipts', () => {
     assert.equal(r1.receipts[1].output, '1', 'get returns the value read');
   });
 
+  it('receipt byte arrays of a batch never overlap (they may share a buffer) and hold exactly the encoding', () => {
+    const c = new Client();
+    const chain = new Chain(kvKernel());
+    const cmds = Array.from({ length: 40 }, (_, i) => c.cmd(i % 2 ? 'alice' : 'bob', 'put', { key: `k${i}`, value: 'v'.repeat(i * 50) }));
+    const r = chain.apply(cmds);
+    const copies = r.receiptBytes.map((b) => b.slice());
+    r.receiptBytes.forEach((b, i) => assert.deepEqual(b, encodeReceipt(r.receipts[i])));
+    r.receiptBytes[7].fill(0xff);
+    r.receiptBytes.forEach((b, i) => i !== 7 && assert.deepEqual(b, copies[i], `receipt ${i} changed when 7 was overwritten`));
+  });
+
   it('carries the command digest, principal, descriptor and fuel', () => {
     const c = new Client();
     const cmd = c.cmd('alice', 'put', { key: 'a', value: '1' });
