@@ -8,7 +8,7 @@ import type { Block, Command, Effect, ExecutedRoots, Input, Message, QuorumCert,
 import { genesisQc } from '../consensus/block.js';
 import { assertNever } from '../consensus/types.js';
 import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
-import { toHex } from '../crypto/bytes.js';
+import { hex } from './hex.js';
 import type { Core } from './byzantine/core.js';
 import { contentKey } from './content-memo.js';
 import { timeSplit } from './time-split.js';
@@ -237,11 +237,11 @@ export class ReplicaHost {
         replica: this.id,
         height: block.height,
         atMs: nowMs,
-        blockHash: toHex(block.hash),
+        blockHash: hex(block.hash),
         commands,
-        stateRoot: toHex(r.stateRoot),
-        receiptsRoot: toHex(r.receiptsRoot),
-        receiptChainHead: toHex(this.durable.receiptChainHead),
+        stateRoot: hex(r.stateRoot),
+        receiptsRoot: hex(r.receiptsRoot),
+        receiptChainHead: hex(this.durable.receiptChainHead),
       },
       r.receipts,
     );
