@@ -7,6 +7,7 @@ import type { Libp2p, PrivateKey } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import { MAX_FRAME_BYTES } from './framing.js';
+import { patchYamuxWindowUpdates } from './yamux-window.js';
 
 export interface HostOptions {
   privateKey?: PrivateKey;
@@ -17,6 +18,8 @@ export interface HostOptions {
 }
 
 export async function createHost(opts: HostOptions): Promise<Libp2p> {
+  // A window update per received frame doubled our frames (see yamux-window.ts).
+  await patchYamuxWindowUpdates();
   return createLibp2p({
     ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
     addresses: { listen: opts.listen },
