@@ -12,7 +12,7 @@
 //                 keys strictly increasing by UTF-8 bytes (sorted, no duplicates)
 // No floats: state must be identical on every machine, and float formatting is not.
 import { compareBytes, utf8 } from './bytes.js';
-import { hashTagged } from './hash.js';
+import { hashTagged, hashTaggedPrefix } from './hash.js';
 
 export type CanonicalValue =
   | null
@@ -81,7 +81,7 @@ export function canonicalHash(tag: string, v: CanonicalValue): Uint8Array {
   try {
     sharedWriter.reset(DEFAULT_CANONICAL_LIMITS.bytesMax);
     encodeValue(sharedWriter, v, 1, DEFAULT_CANONICAL_LIMITS.depthMax);
-    return hashTagged(tag, sharedWriter.written());
+    return sharedWriter.hashWritten(tag);
   } finally {
     sharedWriter.release();
     sharedBusy = false;
@@ -100,7 +100,7 @@ export function canonicalHashLabelled(tag: string, label: string, v: CanonicalVa
     sharedWriter.reset(DEFAULT_CANONICAL_LIMITS.bytesMax);
     if (!sharedWriter.asciiText(label)) sharedWriter.lengthPrefixed(utf8(label));
     encodeValue(sharedWriter, v, 1, DEFAULT_CANONICAL_LIMITS.depthMax);
-    return hashTagged(tag, sharedWriter.written());
+    return sharedWriter.hashWritten(tag);
   } finally {
     sharedWriter.release();
     sharedBusy = false;
@@ -373,6 +373,10 @@ class Writer {
   }
   finish(): Uint8Array {
     return this.buf.slice(0, this.at);
+  }
+  /** hashTagged(tag, written()) without making the view (see hashTaggedPrefix). */
+  hashWritten(tag: string): Uint8Array {
+    return hashTaggedPrefix(tag, this.buf, this.at);
   }
   /** The bytes written, as a view (valid until the next reset). */
   written(): Uint8Array {

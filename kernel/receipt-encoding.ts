@@ -5,7 +5,7 @@
 // scalar, a string with a lone surrogate, an unsafe integer) falls back to canonicalEncode itself.
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import { utf8 } from '../crypto/bytes.js';
-import { Tag, hashTagged, sha256, tagPrefix } from '../crypto/hash.js';
+import { Tag, hashTagged, sha256Prefix, tagPrefix } from '../crypto/hash.js';
 import type { Receipt } from './types.js';
 import { ByteWriter, scalarSize, T_NULL, T_OBJECT } from './byte-writer.js';
 import type { ByteSlab } from './byte-slab.js';
@@ -62,7 +62,7 @@ export function encodeReceiptHashed(r: Receipt, slab?: ByteSlab): HashedReceipt 
   }
   const buf = w.buf;
   buf.set(LEAF_PREFIX, 0);
-  const hash = sha256(buf.subarray(0, w.at));
+  const hash = sha256Prefix(buf, w.at);
   return { bytes: slab === undefined ? buf.slice(ROOM, w.at) : slab.copy(buf, ROOM, w.at), hash };
 }
 

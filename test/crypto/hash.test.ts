@@ -3,7 +3,7 @@ import { blake3 } from '@noble/hashes/blake3.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { shake256 } from '@noble/hashes/sha3.js';
 import { bytesEqual, compareBytes, concatBytes, fromHex, toHex, utf8 } from '../../crypto/bytes.js';
-import { Tag, hashTagged, hashTaggedWith, tagPrefix } from '../../crypto/hash.js';
+import { Tag, hashTagged, hashTaggedPrefix, hashTaggedWith, sha256, sha256Prefix, tagPrefix } from '../../crypto/hash.js';
 
 describe('crypto/bytes', () => {
   it('hex round-trips and rejects bad input', () => {
@@ -87,6 +87,20 @@ describe('crypto/hash', () => {
     for (let i = 0; i < 100; i++) hashTagged(Tag.block, new Uint8Array(i * 200));
     assert.equal(toHex(first), copy);
     assert.equal(first.buffer.byteLength, 32);
+  });
+
+  it('prefix hashes of reused buffers equal hashes of copies (cached views, many buffers, changed contents)', () => {
+    const bufs = Array.from({ length: 7 }, (_, k) => new Uint8Array(20_000 + k).map((_, i) => (i * 7 + k) & 0xff));
+    for (let round = 0; round < 3; round++) {
+      for (const [k, buf] of bufs.entries()) {
+        for (const n of [0, 1, 63, 64, 65, 470, 1024, 16 * 1024 - 20, 16 * 1024, 16 * 1024 + 1, 20_000]) {
+          buf[n >> 1] ^= round + 1; // same buffer, same length, new contents
+          const copy = buf.slice(0, n);
+          assert.equal(toHex(hashTaggedPrefix(Tag.stateLeaf, buf, n)), toHex(nobleSha256(concatBytes(tagPrefix(Tag.stateLeaf), copy))), `buffer ${k}, ${n} bytes`);
+          assert.equal(toHex(sha256Prefix(buf, n)), toHex(sha256(copy)), `buffer ${k}, ${n} bytes, untagged`);
+        }
+      }
+    }
   });
 
   it('returns plain Uint8Arrays, not Buffers', () => {
