@@ -347,6 +347,11 @@ export class Cluster {
       case 'timer': {
         const host = this.hosts[e.host];
         if (!host.up || host.incarnation !== e.incarnation) return;
+        // A timer for a view the core has left changes nothing (consensus/timeouts.ts onTimer
+        // ignores it: no effect, no state), and most timers end so — the view moved on first. When
+        // the core is a plain Replica its view is known here, so such a timer costs no step and no
+        // trace line. (Byzantine wrappers always get the step: they may react to any input.)
+        if (host.core instanceof Replica && host.core.view !== e.view) return;
         this.trace.record(this.nowMs, host.label, host.label, 'timer', `v=${e.view}`);
         host.handle({ type: 'timer', view: e.view }, this.nowMs);
         return;
