@@ -29,10 +29,11 @@ const APPROVE_FUEL = 100;
 export function executeCommand(x: ExecContext, cmd: KernelCommand, digest: Uint8Array): Outcome {
   const sets = principalSets(x.store.get(K.principal(cmd.principal)));
   if (sets === null) return rejected('denied', 'kernel.capability', `unknown principal ${cmd.principal}`);
-  const last = x.store.get(K.lastSeq(cmd.principal));
+  const seqKey = K.lastSeq(cmd.principal); // one string for the read and the write (hashed once)
+  const last = x.store.get(seqKey);
   if (typeof last === 'number' && cmd.seq <= last) return rejected('failed', 'kernel.replay', `replayed or stale seq ${cmd.seq}: last accepted is ${last}`);
   // From here on the sequence number is used up, whatever the outcome (so it cannot be replayed).
-  x.store.set(K.lastSeq(cmd.principal), cmd.seq);
+  x.store.set(seqKey, cmd.seq);
   if (cmd.type.startsWith('gov.')) return executeGovernance(x, cmd);
   if (cmd.type === 'approve') return executeApprove(x, cmd, sets);
   return executeDescriptorCommand(x, cmd, sets, digest);

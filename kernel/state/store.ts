@@ -96,8 +96,11 @@ export class Store {
   private readonly groupHashes: Uint8Array;
   /** Group g's input as a view of bucketHashes, made once (a subarray per hash costs ~150 ns). */
   private readonly groupInputs: Uint8Array[];
-  /** Keys written or deleted since the last root(); their buckets are found then. */
-  private readonly dirtyKeys: Set<string>;
+  /**
+   * Keys written or deleted since the last root(), with their value then (undefined: deleted),
+   * so root() needs no second lookup in `data`; their buckets are found then.
+   */
+  private readonly dirty: Map<string, CanonicalValue | undefined>;
   /** root()'s scratch marks (all zero between calls): which buckets and groups it already listed. */
   private readonly bucketSeen = new Uint8Array(BUCKETS);
   private readonly groupSeen = new Uint8Array(GROUPS);
@@ -111,7 +114,7 @@ export class Store {
       this.bucketLeaves = new Array<Uint8Array>(BUCKETS).fill(NO_LEAVES);
       this.bucketHashes = empty.buckets.slice();
       this.groupHashes = empty.groups.slice();
-      this.dirtyKeys = new Set();
+      this.dirty = new Map();
       this.cachedRoot = null;
       this.groupInputs = groupViews(this.bucketHashes);
     } else {
@@ -121,7 +124,7 @@ export class Store {
       this.bucketLeaves = from.bucketLeaves.map((b) => (b.length === 0 ? NO_LEAVES : b.slice()));
       this.bucketHashes = from.bucketHashes.slice();
       this.groupHashes = from.groupHashes.slice();
-      this.dirtyKeys = new Set(from.dirtyKeys);
+      this.dirty = new Map(from.dirty);
       this.cachedRoot = from.cachedRoot;
       this.groupInputs = groupViews(this.bucketHashes);
     }
@@ -145,7 +148,10 @@ export class Store {
   }
 
   set(key: string, value: CanonicalValue): void {
-    if (!this.data.has(key)) {
+    const before = this.data.size;
+    this.data.set(key, value);
+    // A new key grew the map: one hash-table lookup instead of has() then set().
+    if (this.data.size !== before) {
       const b = bucketOf(key);
       const keys = this.bucketKeys[b];
       const at = -search(keys, key) - 1;
@@ -156,13 +162,11 @@ export class Store {
       grown.set(old.subarray(at * HASH_BYTES), (at + 1) * HASH_BYTES);
       this.bucketLeaves[b] = grown;
     }
-    this.data.set(key, value);
-    this.touch(key);
+    this.touch(key, value);
   }
 
   delete(key: string): void {
-    if (!this.data.has(key)) return;
-    this.data.delete(key);
+    if (!this.data.delete(key)) return;
     const b = bucketOf(key);
     const keys = this.bucketKeys[b];
     const at = search(keys, key);
@@ -175,11 +179,11 @@ export class Store {
       shrunk.set(old.subarray((at + 1) * HASH_BYTES), at * HASH_BYTES);
       this.bucketLeaves[b] = shrunk;
     }
-    this.touch(key);
+    this.touch(key, undefined);
   }
 
-  private touch(key: string): void {
-    this.dirtyKeys.add(key);
+  private touch(key: string, value: CanonicalValue | undefined): void {
+    this.dirty.set(key, value);
     this.cachedRoot = null;
   }
 
@@ -196,22 +200,24 @@ export class Store {
     const dirtyBuckets: number[] = [];
     const bucketSeen = this.bucketSeen;
     try {
-      for (const key of this.dirtyKeys) {
+      for (const [key, v] of this.dirty) {
         const b = bucketOf(key);
         if (bucketSeen[b] === 0) {
           bucketSeen[b] = 1;
           dirtyBuckets.push(b);
         }
-        const v = this.data.get(key);
         if (v === undefined) continue; // deleted: its slot went with it
-        copyHash(leafHash(key, v), 0, this.bucketLeaves[b], search(this.bucketKeys[b], key) * HASH_BYTES);
+        const leaves = this.bucketLeaves[b];
+        // A one-key bucket's slot is 0: no search (its key array and strings stay out of the cache).
+        const at = leaves.length === HASH_BYTES ? 0 : search(this.bucketKeys[b], key) * HASH_BYTES;
+        copyHash(leafHash(key, v), 0, leaves, at);
       }
     } catch (e) {
       // A value without a canonical encoding (a caller's bug): leave the marks clean, keys dirty.
       for (let i = 0; i < dirtyBuckets.length; i++) bucketSeen[dirtyBuckets[i]] = 0;
       throw e;
     }
-    this.dirtyKeys.clear();
+    this.dirty.clear();
     const dirtyGroups: number[] = [];
     const groupSeen = this.groupSeen;
     for (let i = 0; i < dirtyBuckets.length; i++) {
