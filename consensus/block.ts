@@ -45,12 +45,13 @@ function writeU64(view: DataView, at: number, value: number): number {
 export function commandsDigest(commands: Command[]): Hash {
   const prefix = tagPrefix(Tag.batch);
   let size = prefix.length;
-  for (const c of commands) size += 4 + byteLengthOfClient(c.client) + 8 + 4 + c.bytes.length;
+  for (let i = 0; i < commands.length; i++) size += 4 + byteLengthOfClient(commands[i].client) + 8 + 4 + commands[i].bytes.length;
   const buf = new Uint8Array(size);
   const dv = new DataView(buf.buffer);
   buf.set(prefix, 0);
   let at = prefix.length;
-  for (const c of commands) {
+  for (let k = 0; k < commands.length; k++) {
+    const c = commands[k];
     const client = c.client;
     const ascii = isAscii(client);
     const clientLength = ascii ? client.length : utf8(client).length;

@@ -35,8 +35,8 @@ interface Slot {
 }
 
 export class Mempool {
-  /** client -> seq -> slot of its pending command. */
-  private readonly pending = new Map<string, Map<number, Slot>>();
+  /** client -> the slot of its one pending command, or seq -> slot when it has several (most have one). */
+  private readonly pending = new Map<string, Slot | Map<number, Slot>>();
   /** Pending commands in arrival order, with dead slots left behind until the next compaction. */
   private order: Slot[] = [];
   private dead = 0;
@@ -60,15 +60,13 @@ export class Mempool {
 
   add(c: Command): AddResult {
     if (this.isCommitted(c)) return 'committed';
-    let seqs = this.pending.get(c.client);
-    if (seqs !== undefined && seqs.has(c.seq)) return 'duplicate';
+    const entry = this.pending.get(c.client);
+    if (entry !== undefined && (entry instanceof Map ? entry.has(c.seq) : entry.command.seq === c.seq)) return 'duplicate';
     if (this.count >= this.maxPending) return 'full';
-    if (seqs === undefined) {
-      seqs = new Map();
-      this.pending.set(c.client, seqs);
-    }
     const slot: Slot = { command: c, live: true };
-    seqs.set(c.seq, slot);
+    if (entry === undefined) this.pending.set(c.client, slot);
+    else if (entry instanceof Map) entry.set(c.seq, slot);
+    else this.pending.set(c.client, new Map([[entry.command.seq, entry], [c.seq, slot]]));
     this.order.push(slot);
     this.count++;
     return 'added';
@@ -136,12 +134,19 @@ export class Mempool {
 
   /** Takes (client, seq) out of the pool if it is pending there. */
   private remove(c: { client: string; seq: number }): void {
-    const seqs = this.pending.get(c.client);
-    if (seqs === undefined) return;
-    const slot = seqs.get(c.seq);
-    if (slot === undefined) return;
-    seqs.delete(c.seq);
-    if (seqs.size === 0) this.pending.delete(c.client);
+    const entry = this.pending.get(c.client);
+    if (entry === undefined) return;
+    let slot: Slot | undefined;
+    if (entry instanceof Map) {
+      slot = entry.get(c.seq);
+      if (slot === undefined) return;
+      entry.delete(c.seq);
+      if (entry.size === 0) this.pending.delete(c.client);
+    } else {
+      if (entry.command.seq !== c.seq) return;
+      slot = entry;
+      this.pending.delete(c.client);
+    }
     slot.live = false;
     this.count--;
     this.dead++;
