@@ -19,6 +19,7 @@ import { ByteSlab } from './byte-slab.js';
 import { encodeReceiptHashed } from './receipt-encoding.js';
 import { consume, storeOf, wrap } from './state/handle.js';
 import { K } from './state/keys.js';
+import { readTip, writeTip } from './state/tip.js';
 import type { ApplyResult, KernelCommand, KernelContext, KernelState, Receipt } from './types.js';
 
 export class KernelUsageError extends Error {
@@ -33,7 +34,8 @@ const NO_EFFECTS = hashTagged(Tag.effects, canonicalEncode([]));
 
 export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: KernelContext): ApplyResult {
   const peek = storeOf(state).store;
-  const last = peek.get(K.height) as number;
+  const tip = readTip(peek);
+  const last = tip.height;
   if (ctx === null || typeof ctx !== 'object' || !Number.isSafeInteger(ctx.height) || ctx.height <= last) {
     throw new KernelUsageError(`applyBatch: ctx.height must be an integer above the last applied height ${last}, got ${String(ctx?.height)}`);
   }
@@ -41,15 +43,14 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   const height = ctx.height;
   const taken = consume(state);
   const store = taken.store;
-  store.set(K.height, height);
   const active = activateDue(store, height) ?? taken.active;
   sweepExpired(store, height);
   const x: ExecContext = { store, active, height, chainId: store.get(K.chainId) as string, opened: [] };
 
   // Receipts go to the driver, which owns them: no byte array in a receipt aliases state, the
   // compiled descriptor or a shared constant (hence the copies below).
-  let head: Uint8Array = (store.get(K.head) as Uint8Array).slice();
-  let index = store.get(K.receiptCount) as number;
+  let head: Uint8Array = tip.head.slice();
+  let index = tip.count;
   const receipts: Receipt[] = new Array(batch.length);
   const receiptBytes: Uint8Array[] = new Array(batch.length);
   const leafHashes: Uint8Array[] = new Array(batch.length);
@@ -104,8 +105,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
     index++;
   }
   flushExpiries(store, x.opened);
-  store.set(K.head, head);
-  store.set(K.receiptCount, index);
+  writeTip(store, { height, count: index, head });
   const stateRoot = store.root().slice();
   return { state: wrap(store, active), receipts, receiptBytes, receiptsRoot: merkleRootOfLeafHashes(leafHashes), stateRoot };
 }

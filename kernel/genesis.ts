@@ -4,6 +4,7 @@ import { compileDescriptor } from './descriptor/compile.js';
 import { K } from './state/keys.js';
 import { wrap } from './state/handle.js';
 import { Store } from './state/store.js';
+import { writeTip } from './state/tip.js';
 import { normaliseEntry, principalEntryProblem } from './principals.js';
 import type { Genesis, KernelState } from './types.js';
 
@@ -33,9 +34,7 @@ export function createKernel(genesis: Genesis): KernelState {
   const active = compileDescriptor(genesis.descriptor);
   const store = Store.empty();
   store.set(K.chainId, chainId);
-  store.set(K.height, 0);
-  store.set(K.head, ZERO_HASH);
-  store.set(K.receiptCount, 0);
+  writeTip(store, { height: 0, count: 0, head: ZERO_HASH });
   store.set(K.admins, adminSet);
   store.set(K.adminThreshold, adminThreshold);
   store.set(K.activeVersion, active.version);

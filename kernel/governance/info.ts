@@ -3,6 +3,7 @@ import { toHex } from '../../crypto/bytes.js';
 import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
 import { storeOf } from '../state/handle.js';
 import { K } from '../state/keys.js';
+import { readTip } from '../state/tip.js';
 import type { KernelState } from '../types.js';
 import type { PendingSwap } from './activate.js';
 
@@ -31,7 +32,7 @@ export function activeDescriptorInfo(state: KernelState): DescriptorInfo {
     // Copies: the caller may keep and change what it gets; state values must stay as they are.
     pendingSwap: copy(store.get(K.pendingSwap) ?? null) as unknown as PendingSwap | null,
     history: copy(store.get(K.history) ?? []) as unknown as DescriptorInfo['history'],
-    height: store.get(K.height) as number,
-    receipts: store.get(K.receiptCount) as number,
+    height: readTip(store).height,
+    receipts: readTip(store).count,
   };
 }

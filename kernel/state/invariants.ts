@@ -4,15 +4,16 @@
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import { K } from './keys.js';
 import type { Store } from './store.js';
+import { tipProblem } from './tip.js';
 
 const isInt = (v: CanonicalValue | undefined) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isStrings = (v: CanonicalValue | undefined) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 /** Why `store` is not a usable kernel state, or null. */
 export function stateProblem(store: Store): string | null {
-  const head = store.get(K.head);
-  if (!(head instanceof Uint8Array) || head.length !== 32) return `${K.head} must be 32 bytes`;
-  for (const k of [K.height, K.receiptCount, K.adminThreshold, K.activeVersion, K.latestVersion, K.approvalsOpen]) {
+  const tip = tipProblem(store.get(K.tip));
+  if (tip !== null) return tip;
+  for (const k of [K.adminThreshold, K.activeVersion, K.latestVersion, K.approvalsOpen]) {
     if (!isInt(store.get(k))) return `${k} must be a non-negative integer`;
   }
   if (typeof store.get(K.chainId) !== 'string') return `${K.chainId} must be a string`;

@@ -1,12 +1,13 @@
 // The key layout of kernel state: one short prefix per kind of entry, so namespaces never collide.
 // State names, limit names and principal ids may not contain '/', so `u/<name>/<mapKey>` is unique.
 export const K = {
-  /** Height of the last applied batch (int). */
-  height: 'm/height',
-  /** Hash of the last receipt (bytes; 32 zero bytes before the first). */
-  head: 'm/head',
-  /** Receipts issued so far (int) = the next receipt's index. */
-  receiptCount: 'm/count',
+  /**
+   * The chain tip, { height, count, head }: height of the last applied batch (int), receipts
+   * issued so far (int, = the next receipt's index), hash of the last receipt (bytes; 32 zero
+   * bytes before the first). One key, not three, because every batch writes all three: each
+   * written key costs a state leaf and a group hash in the state root.
+   */
+  tip: 'm/tip',
   chainId: 'm/chain',
   /** Sorted admin key ids (list of strings) and the m-of-n threshold (int). */
   admins: 'g/admins',

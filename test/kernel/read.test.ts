@@ -26,7 +26,7 @@ describe('kernel readState (local reads)', () => {
     assert.throws(() => readState(kv, 'nope', 'a'), StateReadError);
     assert.throws(() => readState(kv, 'kv'), /needs a key/);
     assert.throws(() => readState(kv, 'kv', 'x'.repeat(100_000)), /longer than/);
-    assert.throws(() => readState(kv, 'm/height'), StateReadError);
+    assert.throws(() => readState(kv, 'm/tip'), StateReadError);
     const gov = governanceKernel();
     assert.throws(() => readState(gov, 's/agent'), StateReadError);
   });

@@ -107,7 +107,7 @@ describe('kernel state root: the documented construction', () => {
     for (let i = 0; crowded.length < 5; i++) if (bucketOf(`c/${i}`) === 99) crowded.push(`c/${i}`);
     const entries = new Map<string, CanonicalValue>();
     const put = (k: string, v: CanonicalValue) => (entries.set(k, v), s.set(k, v));
-    put('m/height', 7);
+    put('m/tip', { height: 7, count: 2, head: new Uint8Array(32) });
     put('u/kv/é☃', 'snow');
     for (const [i, k] of crowded.entries()) put(k, { i, b: new Uint8Array([i]) });
     for (let i = 0; i < 500; i++) put(`k${i}`, i % 3 === 0 ? null : [i, `v${i}`]);
@@ -204,8 +204,10 @@ describe('restoring hostile snapshots', () => {
     const good = kvKernel();
     const { store } = storeOf(good);
     const cases: [string, (s: Store) => void][] = [
-      ['head', (s) => s.set('m/head', 'x')],
-      ['height', (s) => s.set('m/height', -1)],
+      ['head', (s) => s.set('m/tip', { height: 0, count: 0, head: 'x' })],
+      ['height', (s) => s.set('m/tip', { height: -1, count: 0, head: new Uint8Array(32) })],
+      ['tip extra key', (s) => s.set('m/tip', { height: 0, count: 0, head: new Uint8Array(32), x: 1 })],
+      ['no tip', (s) => s.delete('m/tip')],
       ['admins', (s) => s.set('g/admins', [])],
       ['threshold', (s) => s.set('g/threshold', 9)],
       ['active descriptor', (s) => s.set('g/active', 7)],
