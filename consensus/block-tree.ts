@@ -86,9 +86,9 @@ export class BlockTree {
     this.tip = block;
     this.remember(block);
     const pruned: Block[] = [];
-    for (const [k, b] of this.uncommitted) {
+    for (const b of this.uncommitted.values()) {
       if (b.height <= block.height) {
-        this.uncommitted.delete(k);
+        this.uncommitted.delete(hashKey(b.hash));
         pruned.push(b);
       }
     }

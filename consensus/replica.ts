@@ -29,7 +29,8 @@ export class Replica {
   /** Feed one input; get the effects to carry out, in order. Never throws on peer or client input. */
   step(input: Input): Effect[] {
     const out: Effect[] = [];
-    const before = this.snapshotInvariants();
+    const before = this.watermarks;
+    this.snapshotInvariants(before);
     switch (input.type) {
       case 'start':
         out.push({ type: 'setTimer', view: this.s.pm.view, durationMs: this.s.pm.timeoutMs() });
@@ -147,8 +148,14 @@ export class Replica {
     if (next !== self && next !== current) out.push({ type: 'send', to: next, message });
   }
 
-  private snapshotInvariants(): Watermarks {
-    return { voted: this.s.safety.highestVotedView, locked: this.s.safety.lockedView, committed: this.s.tree.committedTip.height, view: this.s.pm.view };
+  /** Reused every step (step is never re-entered): no object per input. */
+  private readonly watermarks: Watermarks = { voted: 0, locked: 0, committed: 0, view: 0 };
+
+  private snapshotInvariants(w: Watermarks): void {
+    w.voted = this.s.safety.highestVotedView;
+    w.locked = this.s.safety.lockedView;
+    w.committed = this.s.tree.committedTip.height;
+    w.view = this.s.pm.view;
   }
 
   /** Our own invariants (a violation is a bug in this core, so it crashes loudly). */

@@ -138,10 +138,15 @@ export class ReplicaHost {
     return { safety: null, committed: null, executed: undefined, kernel, receiptChainHead: CHAIN_START, answers: new Map() };
   }
 
+  /** Inputs of the current handle() call (reused: handle is never re-entered, the env only queues events). */
+  private readonly inputs: Input[] = [];
+
   /** Steps the core with `input` and carries out the effects, feeding `executed` back until quiet. */
   handle(input: Input, nowMs: number): void {
     if (!this.up) return;
-    const queue: Input[] = [input];
+    const queue = this.inputs;
+    queue.length = 0;
+    queue.push(input);
     for (let i = 0; i < queue.length; i++) {
       if (i >= maxInputsPerDelivery) throw new Error(`${this.label}: more than ${maxInputsPerDelivery} inputs from one delivery`);
       let effects: Effect[];

@@ -73,10 +73,12 @@ export class Wire {
 export function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
   Object.freeze(value);
+  // Index loops and for-in: no iterator objects (every decoded message passes through here).
   if (Array.isArray(value)) {
-    for (const item of value) deepFreeze(item);
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
   } else {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    const record = value as Record<string, unknown>;
+    for (const key in record) if (Object.hasOwn(record, key)) deepFreeze(record[key]);
   }
   return value;
 }
