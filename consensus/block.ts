@@ -44,39 +44,42 @@ function writeU64(view: DataView, at: number, value: number): number {
  */
 export function commandsDigest(commands: Command[]): Hash {
   const prefix = tagPrefix(Tag.batch);
+  // An upper bound (a UTF-16 unit is at most 3 UTF-8 bytes); the digest covers only what is written.
   let size = prefix.length;
-  for (let i = 0; i < commands.length; i++) size += 4 + byteLengthOfClient(commands[i].client) + 8 + 4 + commands[i].bytes.length;
+  for (let i = 0; i < commands.length; i++) size += 16 + 3 * commands[i].client.length + commands[i].bytes.length;
   const buf = new Uint8Array(size);
-  const dv = new DataView(buf.buffer);
   buf.set(prefix, 0);
   let at = prefix.length;
   for (let k = 0; k < commands.length; k++) {
     const c = commands[k];
     const client = c.client;
-    const ascii = isAscii(client);
-    const clientLength = ascii ? client.length : utf8(client).length;
-    dv.setUint32(at, clientLength);
-    at += 4;
-    if (ascii) for (let i = 0; i < client.length; i++) buf[at + i] = client.charCodeAt(i);
-    else buf.set(utf8(client), at);
-    at += clientLength;
-    at = writeU64(dv, at, c.seq);
-    dv.setUint32(at, c.bytes.length);
-    at += 4;
+    // Client ids are hex key ids: copy ASCII directly, fall back to a UTF-8 encoder otherwise.
+    let i = 0;
+    for (; i < client.length; i++) {
+      const code = client.charCodeAt(i);
+      if (code >= 0x80) break;
+      buf[at + 4 + i] = code;
+    }
+    const clientLength = i < client.length ? utf8Encoder.encodeInto(client, buf.subarray(at + 4)).written : client.length;
+    putU32(buf, at, clientLength);
+    at += 4 + clientLength;
+    putU32(buf, at, Math.floor(c.seq / 0x1_0000_0000) >>> 0);
+    putU32(buf, at + 4, c.seq >>> 0);
+    putU32(buf, at + 8, c.bytes.length);
+    at += 12;
     buf.set(c.bytes, at);
     at += c.bytes.length;
   }
-  return sha256(buf);
+  return sha256(buf.subarray(0, at));
 }
 
-/** Client ids are hex key ids, so the ASCII fast path (one byte per char) is the common one. */
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-  return true;
-}
+const utf8Encoder = new TextEncoder();
 
-function byteLengthOfClient(id: string): number {
-  return isAscii(id) ? id.length : utf8(id).length;
+function putU32(buf: Uint8Array, at: number, v: number): void {
+  buf[at] = v >>> 24;
+  buf[at + 1] = v >>> 16;
+  buf[at + 2] = v >>> 8;
+  buf[at + 3] = v;
 }
 
 // view, height, proposer, parent, justify (view, height, hash), commands digest, executed flag + roots.
