@@ -62,7 +62,9 @@ export function createSimCrypto(mode: CryptoMode, n: number, prng: Prng): SimCry
 
 function standInCrypto(prng: Prng): SimCrypto {
   const registry = new StandInKeyRegistry(prng);
-  const replicaIdentity = (id: ReplicaId) => `replica:${id}`;
+  // Identity strings are built once per replica id, not per signature check (a fresh string would be hashed anew by every lookup).
+  const identities: string[] = [];
+  const replicaIdentity = (id: ReplicaId): string => (Number.isInteger(id) && id >= 0 && id < 1024 ? (identities[id] ??= `replica:${id}`) : `replica:${id}`);
   const principals = new Map<string, string>();
   return {
     mode: 'standin',
