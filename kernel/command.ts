@@ -37,7 +37,22 @@ export function decodeCommand(bytes: Uint8Array): KernelCommand {
   }
   const problem = commandShapeProblem(v);
   if (problem !== null) throw new CommandDecodeError(problem);
-  return v as unknown as KernelCommand;
+  return deepFreeze(v) as unknown as KernelCommand;
+}
+
+/**
+ * Decoded commands are immutable values (byte arrays excepted: they cannot be frozen). Why: a
+ * driver that hands one decoded command to several kernels (the simulator's replicas) then gets
+ * its digest computed once (kernel/command-digest.ts remembers frozen commands), and no holder can
+ * change what another holder sees.
+ */
+function deepFreeze(v: CanonicalValue): CanonicalValue {
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
+    else for (const k in v) deepFreeze((v as Record<string, CanonicalValue>)[k]);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 /** Why `v` is not a well-formed KernelCommand, or null. Shared by decodeCommand and applyBatch. */

@@ -13,6 +13,16 @@ describe('kernel commands', () => {
     assert.deepEqual(encodeCommand(decodeCommand(bytes)), bytes);
   });
 
+  it('decodes to a deep-frozen command (so drivers may share it; its digest is computed once)', () => {
+    const nested: KernelCommand = { principal: 'p', seq: 1, type: 't', fields: { o: { a: [1, { b: 2 }] }, s: 'x' }, signers: ['a'] };
+    const d = decodeCommand(encodeCommand(nested));
+    assert.ok(Object.isFrozen(d) && Object.isFrozen(d.fields) && Object.isFrozen(d.signers));
+    const o = d.fields.o as { a: [number, { b: number }] };
+    assert.ok(Object.isFrozen(o) && Object.isFrozen(o.a) && Object.isFrozen(o.a[1]));
+    assert.throws(() => { (d.fields as Record<string, unknown>).s = 'y'; }, TypeError);
+    assert.deepEqual(d, nested);
+  });
+
   it('encodes the same command to the same bytes whatever the field order', () => {
     const a = encodeCommand({ principal: 'p', seq: 1, type: 't', fields: { a: 1, b: 2 } });
     const b = encodeCommand({ type: 't', fields: { b: 2, a: 1 }, seq: 1, principal: 'p' });
