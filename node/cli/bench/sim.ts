@@ -8,6 +8,10 @@
 //   scaling     messages per committed block for n = 4, 7, 16, 31 (chained HotStuff: linear in n)
 // CPU time is process.cpuUsage (user + system) around the run, so a busy shared machine inflates
 // wall time but not the per-CPU-second figures.
+// Method: before each measured part, one short unmeasured run of the same configuration (the
+// first run in a process pays for JIT compilation, and a part run after another one would pay for
+// collecting that part's garbage); the realtime part is then measured three times and the median
+// run is reported (all three ratios are listed). The code that runs is the same either way.
 import type { Command } from 'commander';
 import { intOption, printJson, type CommandModule } from '../command.js';
 import { runSim } from '../../../sim/run.js';
@@ -120,21 +124,34 @@ export const simBench: CommandModule = (bench: Command, io) => {
     .option('--scaling-commands <c>', 'operations per scaling run', intOption('scaling-commands', 1, 1_000_000), 60)
     .option('--json', 'print one JSON object')
     .action((opts: { commands: number; clients: number; scalingCommands: number; json?: boolean }) => {
+      const warmup = { throughput: Math.max(1, Math.min(2_000, Math.floor(opts.commands / 10))), realtime: Math.max(1, Math.floor(opts.commands / 40)) };
+      benchThroughput(warmup.throughput, opts.clients);
       const throughput = benchThroughput(opts.commands, opts.clients);
       // Real-time ratio in the deployment DESIGN.md has in mind: three regions, 40-120 ms apart.
-      const realtime = benchThroughput(Math.max(1, Math.floor(opts.commands / 10)), 16, 3);
+      const realtimeCommands = Math.max(1, Math.floor(opts.commands / 10));
+      benchThroughput(warmup.realtime, 16, 3);
+      const realtimeRuns = [0, 1, 2].map(() => benchThroughput(realtimeCommands, 16, 3));
+      const realtime = [...realtimeRuns].sort((a, b) => a.virtualToWall - b.virtualToWall)[1];
       const scaling = [4, 7, 16, 31].map((n) => benchScaling(n, opts.scalingCommands));
       const targets = { commandsPerCpuSecond: 50_000, virtualToWall: 100 };
       const result = {
         bench: 'sim',
         throughput,
-        realtime: { regions: realtime.regions, clients: realtime.clients, committedCommands: realtime.committedCommands, commandsPerBlock: realtime.commandsPerBlock, virtualMs: realtime.virtualMs, wallMs: realtime.wallMs, cpuMs: realtime.cpuMs, virtualToWall: realtime.virtualToWall, virtualToCpu: realtime.virtualToCpu, kernelMs: realtime.kernelMs, consensusMs: realtime.consensusMs, codecMs: realtime.codecMs, simMs: realtime.simMs },
+        realtime: {
+          regions: realtime.regions, clients: realtime.clients, committedCommands: realtime.committedCommands, commandsPerBlock: realtime.commandsPerBlock, virtualMs: realtime.virtualMs, wallMs: realtime.wallMs, cpuMs: realtime.cpuMs,
+          virtualToWall: realtime.virtualToWall, virtualToCpu: realtime.virtualToCpu, kernelMs: realtime.kernelMs, consensusMs: realtime.consensusMs, codecMs: realtime.codecMs, simMs: realtime.simMs,
+          /** The three measured runs (the median is the one reported above). */
+          virtualToWallRuns: realtimeRuns.map((r) => r.virtualToWall),
+          virtualToCpuRuns: realtimeRuns.map((r) => r.virtualToCpu),
+          ok: realtimeRuns.every((r) => r.ok),
+        },
+        method: { warmupCommands: warmup, realtimeRuns: realtimeRuns.length, realtimeReported: 'median by virtualToWall' },
         scaling,
         targets,
         meetsTargets: { commandsPerCpuSecond: throughput.commandsPerCpuSecond >= targets.commandsPerCpuSecond, virtualToWall: realtime.virtualToWall >= targets.virtualToWall },
         node: process.version,
       };
-      io.exitCode = throughput.ok && realtime.ok && scaling.every((s) => s.ok) ? 0 : 1;
+      io.exitCode = throughput.ok && realtimeRuns.every((r) => r.ok) && scaling.every((s) => s.ok) ? 0 : 1;
       if (opts.json) {
         printJson(io, result);
         return;
@@ -146,7 +163,7 @@ export const simBench: CommandModule = (bench: Command, io) => {
       );
       const u = throughput.perCommandUs;
       io.out(`  per command (4 replicas): ${u.total} us = kernel ${u.kernel} + consensus ${u.consensus} + codec ${u.codec} + simulator/GC ${u.sim}\n`);
-      io.out(`real time (n=4, 3 regions, ${realtime.clients} clients): ${realtime.virtualMs} virtual ms in ${realtime.wallMs} wall ms = ${realtime.virtualToWall}x (target ${targets.virtualToWall}x); ${realtime.virtualToCpu}x per CPU ms; kernel ${realtime.kernelMs}, consensus ${realtime.consensusMs}, codec ${realtime.codecMs}, simulator/GC ${realtime.simMs} of ${realtime.cpuMs} CPU ms; ${realtime.commandsPerBlock} commands/block\n`);
+      io.out(`real time (n=4, 3 regions, ${realtime.clients} clients; median of ${realtimeRuns.map((r) => r.virtualToWall + 'x').join(', ')}): ${realtime.virtualMs} virtual ms in ${realtime.wallMs} wall ms = ${realtime.virtualToWall}x (target ${targets.virtualToWall}x); ${realtime.virtualToCpu}x per CPU ms; kernel ${realtime.kernelMs}, consensus ${realtime.consensusMs}, codec ${realtime.codecMs}, simulator/GC ${realtime.simMs} of ${realtime.cpuMs} CPU ms; ${realtime.commandsPerBlock} commands/block\n`);
       io.out('messages per committed block:\n');
       for (const s of scaling) io.out(`  n=${String(s.nodes).padStart(2)}  ${s.messagesPerBlock} (${s.messagesPerBlockPerNode} per node)  over ${s.committedHeight} blocks\n`);
     });
