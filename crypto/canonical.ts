@@ -12,7 +12,7 @@
 //                 keys strictly increasing by UTF-8 bytes (sorted, no duplicates)
 // No floats: state must be identical on every machine, and float formatting is not.
 import { compareBytes, utf8 } from './bytes.js';
-import { hashTagged, hashTaggedPrefix } from './hash.js';
+import { hashTagged, hashTaggedInto, hashTaggedPrefix, hashTaggedPrefixInto } from './hash.js';
 
 export type CanonicalValue =
   | null
@@ -94,13 +94,20 @@ export function canonicalHash(tag: string, v: CanonicalValue): Uint8Array {
  * TextEncoder UTF-8 (a lone surrogate becomes U+FFFD, as it always has for state keys): it never throws for the label.
  */
 export function canonicalHashLabelled(tag: string, label: string, v: CanonicalValue): Uint8Array {
-  if (sharedBusy) return hashTagged(tag, labelBytes(label), canonicalEncode(v));
+  const out = new Uint8Array(32);
+  canonicalHashLabelledInto(tag, label, v, out, 0);
+  return out;
+}
+
+/** canonicalHashLabelled(tag, label, v) written into out[at, at + 32) (the state tree's leaf slots). */
+export function canonicalHashLabelledInto(tag: string, label: string, v: CanonicalValue, out: Uint8Array, at: number): void {
+  if (sharedBusy) return hashTaggedInto(out, at, tag, labelBytes(label), canonicalEncode(v));
   sharedBusy = true;
   try {
     sharedWriter.reset(DEFAULT_CANONICAL_LIMITS.bytesMax);
     if (!sharedWriter.asciiText(label)) sharedWriter.lengthPrefixed(utf8(label));
     encodeValue(sharedWriter, v, 1, DEFAULT_CANONICAL_LIMITS.depthMax);
-    return sharedWriter.hashWritten(tag);
+    sharedWriter.hashWrittenInto(tag, out, at);
   } finally {
     sharedWriter.release();
     sharedBusy = false;
@@ -377,6 +384,9 @@ class Writer {
   /** hashTagged(tag, written()) without making the view (see hashTaggedPrefix). */
   hashWritten(tag: string): Uint8Array {
     return hashTaggedPrefix(tag, this.buf, this.at);
+  }
+  hashWrittenInto(tag: string, out: Uint8Array, at: number): void {
+    hashTaggedPrefixInto(tag, this.buf, this.at, out, at);
   }
   /** The bytes written, as a view (valid until the next reset). */
   written(): Uint8Array {

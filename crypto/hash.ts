@@ -147,6 +147,16 @@ function latin1Digest(s: string): Uint8Array {
   return out;
 }
 
+// The same digest written straight into a caller's array (state tree slots): no 32-byte array to
+// allocate, fill and copy again.
+function latin1DigestInto(s: string, out: Uint8Array, at: number): void {
+  for (let i = 0; i < HASH_BYTES; i++) out[at + i] = s.charCodeAt(i);
+}
+
+function copyDigest(d: Uint8Array, out: Uint8Array, at: number): void {
+  for (let i = 0; i < HASH_BYTES; i++) out[at + i] = d[i];
+}
+
 /** SHA-256(tag || 0x00 || parts...), 32 bytes. */
 export function hashTagged(tag: string, ...parts: Uint8Array[]): Uint8Array {
   return sha256Tagged(tagPrefix(tag), parts);
@@ -160,11 +170,29 @@ export function hashTaggedPrefix(tag: string, buf: Uint8Array, n: number): Uint8
   const prefix = tagPrefix(tag);
   const size = prefix.length + n;
   if (size > ONE_SHOT_MAX) return sha256Tagged(prefix, [buf.subarray(0, n)]);
+  return latin1Digest(oneShotHash('sha256', layOut(prefix, buf, n, size), 'binary'));
+}
+
+/** hashTaggedPrefix(tag, buf, n) written into out[at, at + 32). */
+export function hashTaggedPrefixInto(tag: string, buf: Uint8Array, n: number, out: Uint8Array, at: number): void {
+  const prefix = tagPrefix(tag);
+  const size = prefix.length + n;
+  if (size > ONE_SHOT_MAX) copyDigest(sha256Tagged(prefix, [buf.subarray(0, n)]), out, at);
+  else latin1DigestInto(oneShotHash('sha256', layOut(prefix, buf, n, size), 'binary'), out, at);
+}
+
+/** hashTagged(tag, ...parts) written into out[at, at + 32). */
+export function hashTaggedInto(out: Uint8Array, at: number, tag: string, ...parts: Uint8Array[]): void {
+  copyDigest(sha256Tagged(tagPrefix(tag), parts), out, at);
+}
+
+// prefix || buf[0, n) in the scratch buffer; the view of its first `size` bytes.
+function layOut(prefix: Uint8Array, buf: Uint8Array, n: number, size: number): Uint8Array {
   const out = fitScratch(size);
   const at = copyInto(out, prefix, 0);
   if (n <= 64) for (let i = 0; i < n; i++) out[at + i] = buf[i];
   else out.set(prefixView(buf, n), at);
-  return latin1Digest(oneShotHash('sha256', scratchViews.of(size), 'binary'));
+  return scratchViews.of(size);
 }
 
 /** H(tag || 0x00 || parts...) with the named algorithm; 32 bytes for each (SHAKE-256 output 256 bits). */

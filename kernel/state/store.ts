@@ -14,8 +14,8 @@
 // more per-call overhead than they save in bytes: a SHA-256 call costs ~0.5 µs plus ~0.65 µs/KiB. A one-key bucket is its leaf (no bucket hash: most buckets hold one
 // key at 4,096 buckets); the tags keep a leaf and a multi-leaf bucket apart, so the commitment
 // stays unambiguous.
-import { canonicalHashLabelled, type CanonicalValue } from '../../crypto/canonical.js';
-import { Tag, hashTagged } from '../../crypto/hash.js';
+import { canonicalHashLabelledInto, type CanonicalValue } from '../../crypto/canonical.js';
+import { Tag, hashTagged, hashTaggedInto } from '../../crypto/hash.js';
 
 export const BUCKETS = 4096;
 /** Buckets per group: 128 groups of 32, so a group hashes 1 KiB and the root 4 KiB. */
@@ -37,9 +37,9 @@ export function bucketOf(key: string): number {
 const EMPTY_BUCKET = hashTagged(Tag.stateBucket);
 const ROOT_PARAMS = new Uint8Array([(BUCKETS >>> 24) & 255, (BUCKETS >>> 16) & 255, (BUCKETS >>> 8) & 255, BUCKETS & 255, 0, 0, 0, GROUP_SIZE]);
 
-/** H(stateLeaf, u32 len, key, canonical(value)). */
-function leafHash(key: string, value: CanonicalValue): Uint8Array {
-  return canonicalHashLabelled(Tag.stateLeaf, key, value);
+/** H(stateLeaf, u32 len, key, canonical(value)), written into out[at, at + 32). */
+function leafHashInto(key: string, value: CanonicalValue, out: Uint8Array, at: number): void {
+  canonicalHashLabelledInto(Tag.stateLeaf, key, value, out, at);
 }
 
 const NO_LEAVES = new Uint8Array(0);
@@ -85,9 +85,11 @@ export class Store {
   /** Per bucket, its keys sorted by JS string order (UTF-16 code units). */
   private readonly bucketKeys: string[][];
   /**
-   * Per bucket, its keys' leaf hashes in the same order, back to back: exactly the bucket hash's
-   * input, so a dirty bucket is hashed in place (no gathering of leaves from a map). A new key's
-   * slot holds zeros until root() computes it (it is dirty until then).
+   * Per bucket of two or more keys, their leaf hashes in key order, back to back: exactly the
+   * bucket hash's input, so a dirty bucket is hashed in place (no gathering of leaves from a map).
+   * A new key's slot holds zeros until root() computes it (it is dirty until then). A bucket of
+   * one key has none (NO_LEAVES): its leaf lives in its bucketHashes slot, since a one-key bucket's
+   * hash is its leaf (one array and one copy less for most buckets).
    */
   private readonly bucketLeaves: Uint8Array[];
   /** BUCKETS * 32 bytes: bucket i's hash at offset 32 i; group g's input is the GROUP_BYTES at GROUP_BYTES g. */
@@ -156,11 +158,19 @@ export class Store {
       const keys = this.bucketKeys[b];
       const at = -search(keys, key) - 1;
       keys.splice(at, 0, key);
-      const old = this.bucketLeaves[b];
-      const grown = new Uint8Array(old.length + HASH_BYTES);
-      grown.set(old.subarray(0, at * HASH_BYTES), 0);
-      grown.set(old.subarray(at * HASH_BYTES), (at + 1) * HASH_BYTES);
-      this.bucketLeaves[b] = grown;
+      if (keys.length === 2) {
+        // One key became two: the other key's leaf moves from the bucket slot into a leaf array.
+        // (Stale if that key is dirty too; root() then rewrites it.)
+        const grown = new Uint8Array(2 * HASH_BYTES);
+        copyHash(this.bucketHashes, b * HASH_BYTES, grown, at === 0 ? HASH_BYTES : 0);
+        this.bucketLeaves[b] = grown;
+      } else if (keys.length > 2) {
+        const old = this.bucketLeaves[b];
+        const grown = new Uint8Array(old.length + HASH_BYTES);
+        grown.set(old.subarray(0, at * HASH_BYTES), 0);
+        grown.set(old.subarray(at * HASH_BYTES), (at + 1) * HASH_BYTES);
+        this.bucketLeaves[b] = grown;
+      }
     }
     this.touch(key, value);
   }
@@ -173,7 +183,12 @@ export class Store {
     keys.splice(at, 1);
     const old = this.bucketLeaves[b];
     if (keys.length === 0) this.bucketLeaves[b] = NO_LEAVES;
-    else {
+    else if (keys.length === 1) {
+      // Two keys became one: the remaining leaf moves into the bucket slot, which is the bucket's
+      // hash now (the bucket is dirty: its group is rehashed by root()).
+      copyHash(old, at === 0 ? HASH_BYTES : 0, this.bucketHashes, b * HASH_BYTES);
+      this.bucketLeaves[b] = NO_LEAVES;
+    } else {
       const shrunk = new Uint8Array(old.length - HASH_BYTES);
       shrunk.set(old.subarray(0, at * HASH_BYTES), 0);
       shrunk.set(old.subarray((at + 1) * HASH_BYTES), at * HASH_BYTES);
@@ -208,9 +223,10 @@ export class Store {
         }
         if (v === undefined) continue; // deleted: its slot went with it
         const leaves = this.bucketLeaves[b];
-        // A one-key bucket's slot is 0: no search (its key array and strings stay out of the cache).
-        const at = leaves.length === HASH_BYTES ? 0 : search(this.bucketKeys[b], key) * HASH_BYTES;
-        copyHash(leafHash(key, v), 0, leaves, at);
+        // The key is present, so an empty leaf array means a one-key bucket: its leaf is the
+        // bucket's hash (no key search, no leaf array).
+        if (leaves.length === 0) leafHashInto(key, v, this.bucketHashes, b * HASH_BYTES);
+        else leafHashInto(key, v, leaves, search(this.bucketKeys[b], key) * HASH_BYTES);
       }
     } catch (e) {
       // A value without a canonical encoding (a caller's bug): leave the marks clean, keys dirty.
@@ -224,8 +240,9 @@ export class Store {
       const b = dirtyBuckets[i];
       const leaves = this.bucketLeaves[b];
       const at = b * HASH_BYTES;
-      if (leaves.length === HASH_BYTES) copyHash(leaves, 0, this.bucketHashes, at); // one key: the bucket is its leaf
-      else copyHash(leaves.length === 0 ? EMPTY_BUCKET : hashTagged(Tag.stateBucket, leaves), 0, this.bucketHashes, at);
+      if (leaves.length !== 0) hashTaggedInto(this.bucketHashes, at, Tag.stateBucket, leaves);
+      else if (this.bucketKeys[b].length === 0) copyHash(EMPTY_BUCKET, 0, this.bucketHashes, at);
+      // else one key: its leaf is already in the slot (written above, or when the bucket shrank).
       bucketSeen[b] = 0;
       const g = (b / GROUP_SIZE) | 0;
       if (groupSeen[g] === 0) {
@@ -236,8 +253,7 @@ export class Store {
     for (let i = 0; i < dirtyGroups.length; i++) {
       const g = dirtyGroups[i];
       groupSeen[g] = 0;
-      const h = hashTagged(Tag.stateGroup, this.groupInputs[g]);
-      copyHash(h, 0, this.groupHashes, g * HASH_BYTES);
+      hashTaggedInto(this.groupHashes, g * HASH_BYTES, Tag.stateGroup, this.groupInputs[g]);
     }
     this.cachedRoot = hashTagged(Tag.stateRoot, ROOT_PARAMS, this.groupHashes);
     return this.cachedRoot;

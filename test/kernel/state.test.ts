@@ -119,6 +119,39 @@ describe('kernel state root: the documented construction', () => {
   });
 });
 
+describe('kernel state root: buckets moving between zero, one and more keys', () => {
+  it('matches the reference after random sets, deletes, re-adds, roots taken at random times and forks', () => {
+    // Three keys in each of 20 buckets: writes keep moving buckets across 0, 1, 2 and 3 keys.
+    const byBucket = new Map<number, string[]>();
+    for (let i = 0; byBucket.size < 20 || [...byBucket.values()].some((k) => k.length < 3); i++) {
+      const k = `t/${i}`;
+      const b = bucketOf(k);
+      const list = byBucket.get(b) ?? (byBucket.size < 20 ? [] : undefined);
+      if (list !== undefined && list.length < 3) byBucket.set(b, [...list, k]);
+    }
+    const keys = [...byBucket.values()].flat();
+    let rnd = 99;
+    const next = (n: number) => ((rnd = (Math.imul(rnd, 1103515245) + 12345) >>> 0) % n);
+    const s = Store.empty();
+    const live = new Map<string, CanonicalValue>();
+    let fork: { store: Store; entries: [string, CanonicalValue][] } | null = null;
+    for (let step = 0; step < 3000; step++) {
+      const k = keys[next(keys.length)];
+      if (next(3) === 0) (s.delete(k), live.delete(k));
+      else {
+        const v = next(4) === 0 ? null : `v${step}`;
+        s.set(k, v);
+        live.set(k, v);
+      }
+      if (next(7) === 0) assert.deepEqual(s.root(), referenceRoot([...live]), `step ${step}`);
+      if (step === 1500) fork = { store: s.fork(), entries: [...live] };
+    }
+    assert.deepEqual(s.root(), referenceRoot([...live]));
+    const f = fork as { store: Store; entries: [string, CanonicalValue][] };
+    assert.deepEqual(f.store.root(), referenceRoot(f.entries), 'the fork kept its own slots');
+  });
+});
+
 describe('kernel state: per-bucket leaf slots', () => {
   it('inserts, deletes, re-adds and forks inside shared buckets keep roots equal to a fresh build', () => {
     // Keys of a few buckets only, so inserts and deletes shift slots inside the same leaf arrays.
