@@ -14,7 +14,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
 for ((i = 0; i < NODES; i++)); do
-  node "$ROOT/bin/knhk.js" start --config "$DIR/replica-$i/config.json" --log-level warn 2>"$DIR/replica-$i.log" &
+  node ${REPLICA_NODE_FLAGS:-} "$ROOT/bin/knhk.js" start --config "$DIR/replica-$i/config.json" --log-level warn 2>"$DIR/replica-$i.log" &
   PIDS+=($!)
 done
 MPORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).validators[0].metricsPort)' "$DIR/cluster.json")

@@ -2,7 +2,10 @@
 // stream), served from each replica's database. Small gaps are the consensus core's business (it
 // fetches recent blocks from peers' memory); this takes over when a replica is far behind — after
 // a restart, a long partition, or when the core reports `syncGap`:
-//   1. poll peers' status (committed height) every second; also feeds `lag` in status();
+//   1. poll peers' status (committed height) every second — every LIVE_POLL_EVERY seconds while
+//      this replica's own executed tip keeps advancing (it is taking part in consensus, so it is
+//      not far behind; each poll opens a stream per peer, a real share of a loaded replica's
+//      frames); also feeds `lag` in status();
 //   2. when behind by more than LAG_BLOCKS (twice in a row) or on syncGap, fetch committed blocks
 //      with their certificates from the most advanced peer, verify them (chain-verify.ts),
 //      execute them, store them, and restart the core at the new tip;
@@ -29,6 +32,8 @@ import type { ConsensusCrypto } from '../../consensus/types.js';
 
 export const SYNC_PROTOCOL = '/knhk/sync/1.0.0';
 const POLL_MS = 1000;
+/** While the executed tip advances between ticks, only every this-many-th tick polls. */
+export const LIVE_POLL_EVERY = 5;
 /** Behind by more than this many blocks (on two polls in a row) triggers catch-up. */
 export const LAG_BLOCKS = 16;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -58,6 +63,8 @@ export class CatchUp {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private behindPolls = 0;
+  private ticks = 0;
+  private tipAtLastTick = -1;
   private gapReported = false;
   private stopped = false;
   private readonly byPeerId = new Map<string, number>();
@@ -128,6 +135,11 @@ export class CatchUp {
 
   private async poll(): Promise<void> {
     if (this.running || this.stopped) return;
+    const tip = this.o.node.executedTip;
+    const advancing = tip > this.tipAtLastTick;
+    this.tipAtLastTick = tip;
+    // Stalled, or already seen behind once: poll every tick, as before.
+    if (advancing && this.behindPolls === 0 && this.ticks++ % LIVE_POLL_EVERY !== 0) return;
     const peers = await this.peerStatuses();
     // f+1 peers at or above a height vouch that at least one honest replica reached it.
     const vouched = peers.length > this.o.cluster.f ? peers[this.o.cluster.f].committedHeight : 0;
