@@ -10,16 +10,27 @@ export interface PrincipalSets {
 }
 
 const cache = new WeakMap<object, PrincipalSets>();
+// Principals with the same capabilities share one PrincipalSets (by content): a thousand clients
+// with the same command list then hit one small hot Set per command instead of a thousand cold
+// ones (a cache miss per command). Bounded; a dropped entry only costs a rebuild.
+const shared = new Map<string, PrincipalSets>();
+const SHARED_MAX = 4096;
 
 export function principalSets(entry: CanonicalValue | undefined): PrincipalSets | null {
   if (entry === undefined || entry === null || typeof entry !== 'object' || entry instanceof Uint8Array || Array.isArray(entry)) return null;
   let sets = cache.get(entry);
   if (sets === undefined) {
     const e = entry as { commands?: CanonicalValue; roles?: CanonicalValue };
-    sets = {
-      commands: new Set(Array.isArray(e.commands) ? (e.commands as string[]) : []),
-      roles: new Set(Array.isArray(e.roles) ? (e.roles as string[]) : []),
-    };
+    const commands = Array.isArray(e.commands) ? (e.commands as string[]) : [];
+    const roles = Array.isArray(e.roles) ? (e.roles as string[]) : [];
+    // JSON of both lists: unambiguous whatever the names contain.
+    const key = JSON.stringify([commands, roles]);
+    sets = shared.get(key);
+    if (sets === undefined) {
+      if (shared.size >= SHARED_MAX) shared.clear();
+      sets = { commands: new Set(commands), roles: new Set(roles) };
+      shared.set(key, sets);
+    }
     cache.set(entry, sets);
   }
   return sets;
