@@ -169,7 +169,22 @@ function encodeValue(w: Writer, v: CanonicalValue, depth: number, depthMax: numb
   if (proto !== Object.prototype && proto !== null) {
     throw new CanonicalError(`a ${proto?.constructor?.name ?? 'non-plain'} object has no canonical encoding`);
   }
-  const entries = Object.keys(v).map((k) => ({ key: keyBytes(k), value: (v as Record<string, CanonicalValue>)[k] }));
+  const keys = Object.keys(v);
+  if (keys.length <= 16 && asciiStrings(keys)) {
+    // The common case (a few ASCII keys): JS string order is UTF-8 byte order for ASCII, so the
+    // keys sort as strings, in place, with no entry object per key (same bytes as below).
+    sortAsciiKeys(keys);
+    w.byte(T_OBJECT);
+    w.u32(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const value = (v as Record<string, CanonicalValue>)[keys[i]];
+      if (value === undefined) throw new CanonicalError('undefined has no canonical encoding (omit the key or use null)');
+      w.lengthPrefixed(keyBytes(keys[i]));
+      encodeValue(w, value, depth + 1, depthMax);
+    }
+    return;
+  }
+  const entries = keys.map((k) => ({ key: keyBytes(k), value: (v as Record<string, CanonicalValue>)[k] }));
   sortEntries(entries);
   w.byte(T_OBJECT);
   w.u32(entries.length);
@@ -182,6 +197,27 @@ function encodeValue(w: Writer, v: CanonicalValue, depth: number, depthMax: numb
 
 // Objects here have a handful of keys: insertion sort needs no work array (Array.prototype.sort
 // allocates one per call); bigger objects use sort(). Keys are distinct, so stability is moot.
+function asciiStrings(keys: string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    for (let j = 0; j < k.length; j++) if (k.charCodeAt(j) >= 0x80) return false;
+  }
+  return true;
+}
+
+/** Insertion sort of at most 16 ASCII strings (Array.prototype.sort allocates a work array per call). */
+function sortAsciiKeys(a: string[]): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
 function sortEntries(entries: { key: Uint8Array; value: CanonicalValue }[]): void {
   if (entries.length > 16) {
     entries.sort((a, b) => compareBytes(a.key, b.key));

@@ -49,6 +49,32 @@ describe('crypto/canonical', () => {
     assert.equal(toHex(firstKey), 'efbda1');
   });
 
+  it('objects encode as an independent reference does: ASCII fast path, >16 keys, non-ASCII keys, empty keys', () => {
+    const u32 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+    const ref = (o: Record<string, string>): string => {
+      const keys = Object.keys(o).map((k) => [Buffer.from(k, 'utf8'), k] as const).sort((a, b) => Buffer.compare(a[0], b[0]));
+      const out: number[] = [0x07, ...u32(keys.length)];
+      for (const [kb, k] of keys) {
+        const vb = Buffer.from(o[k], 'utf8');
+        out.push(...u32(kb.length), ...kb, 0x04, ...u32(vb.length), ...vb);
+      }
+      return toHex(new Uint8Array(out));
+    };
+    const rnd = prng(7);
+    const alphabet = ['a', 'b', 'B', 'z', '_', '0', '~', ' ', 'é', '｡', '😀'];
+    for (let n = 0; n < 300; n++) {
+      const o: Record<string, string> = {};
+      const count = Math.floor(rnd() * 22);
+      const ascii = rnd() < 0.7;
+      for (let i = 0; i < count; i++) {
+        let k = '';
+        for (let j = Math.floor(rnd() * 4); j > 0; j--) k += alphabet[Math.floor(rnd() * (ascii ? 8 : alphabet.length))];
+        o[k] = `v${i}`;
+      }
+      assert.equal(toHex(canonicalEncode(o)), ref(o), JSON.stringify(o));
+    }
+  });
+
   it('the size limit counts real bytes, exactly at the boundary', () => {
     const limits = { depthMax: 64, bytesMax: 15 };
     assert.equal(canonicalEncode('x'.repeat(10), limits).length, 15);
