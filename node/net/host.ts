@@ -7,6 +7,7 @@ import type { Libp2p, PrivateKey } from '@libp2p/interface';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import { MAX_FRAME_BYTES } from './framing.js';
+import { patchTcpWrites } from './tcp-writes.js';
 import { patchYamuxWindowUpdates } from './yamux-window.js';
 
 export interface HostOptions {
@@ -20,6 +21,8 @@ export interface HostOptions {
 export async function createHost(opts: HostOptions): Promise<Libp2p> {
   // A window update per received frame doubled our frames (see yamux-window.ts).
   await patchYamuxWindowUpdates();
+  // Two write(2) calls per sent frame became one (see tcp-writes.ts).
+  await patchTcpWrites();
   return createLibp2p({
     ...(opts.privateKey ? { privateKey: opts.privateKey } : {}),
     addresses: { listen: opts.listen },
