@@ -37,8 +37,11 @@ interface Slot {
 export class Mempool {
   /** client -> the slot of its one pending command, or seq -> slot when it has several (most have one). */
   private readonly pending = new Map<string, Slot | Map<number, Slot>>();
-  /** Pending commands in arrival order, with dead slots left behind until the next compaction. */
+  /** Pending commands in arrival order (from `head` on), with dead slots left behind until the next compaction. */
   private order: Slot[] = [];
+  /** Slots before `head` are all dead: commands commit roughly in arrival order, so the front dies first. */
+  private head = 0;
+  /** Dead slots at or after `head`. */
   private dead = 0;
   private count = 0;
   /** Map order = least recently committed client first. */
@@ -82,7 +85,7 @@ export class Mempool {
     const out: Command[] = [];
     let bytes = 0;
     const order = this.order;
-    for (let i = 0; i < order.length; i++) {
+    for (let i = this.head; i < order.length; i++) {
       const slot = order[i];
       if (!slot.live) continue;
       if (out.length >= maxCommands) break;
@@ -152,11 +155,26 @@ export class Mempool {
     this.dead++;
   }
 
-  /** Drops dead slots once they outnumber the live ones (amortised O(1) per removal; order kept). */
+  /**
+   * Skips the dead front (so take() does not rescan it on every proposal) and drops dead slots once
+   * they outnumber the live ones (amortised O(1) per removal; order kept).
+   */
   private compact(): void {
-    if (this.dead <= 64 || this.dead <= this.count) return;
-    this.order = this.order.filter((slot) => slot.live);
-    this.dead = 0;
+    const order = this.order;
+    let head = this.head;
+    while (head < order.length && !order[head].live) {
+      head++;
+      this.dead--;
+    }
+    this.head = head;
+    if (this.dead > 64 && this.dead > this.count) {
+      this.order = order.slice(head).filter((slot) => slot.live);
+      this.head = 0;
+      this.dead = 0;
+    } else if (head > 1024 && 2 * head > order.length) {
+      this.order = order.slice(head);
+      this.head = 0;
+    }
   }
 
   private forgetOldestClient(): void {

@@ -74,6 +74,22 @@ describe('mempool arrival order', () => {
   });
 });
 
+describe('mempool backlog', () => {
+  it('keeps arrival order while a long backlog commits from the front', () => {
+    const m = new Mempool(10_000);
+    for (let s = 1; s <= 3000; s++) m.add(cmd(`c${s % 10}`, s));
+    for (let from = 1; from <= 2000; from += 100) {
+      m.markCommitted(Array.from({ length: 100 }, (_, i) => cmd(`c${(from + i) % 10}`, from + i)));
+      assert.equal(m.take(3, 1 << 20, new CommandSet())[0].seq, from + 100);
+    }
+    assert.equal(m.size, 1000);
+    assert.deepEqual(m.take(1000, 1 << 20, new CommandSet()).map((c) => c.seq), Array.from({ length: 1000 }, (_, i) => 2001 + i));
+    m.markCommitted([cmd('c5', 2005)]);
+    assert.equal(m.add(cmd('c5', 2005)), 'committed');
+    assert.equal(m.take(5, 1 << 20, new CommandSet()).map((c) => c.seq).join(), '2001,2002,2003,2004,2006');
+  });
+});
+
 describe('mempool window', () => {
   it('closes a gap older than the window, and never hands out a command that fell into it', () => {
     const m = new Mempool(10);
