@@ -92,7 +92,8 @@ export function enterView(s: ReplicaState, out: Out): void {
   out.push({ type: 'setTimer', view, durationMs: s.pm.timeoutMs() });
   s.votes.pruneBelow(view - 1);
   s.timeouts.pruneBelow(view - 1);
-  for (const v of [...s.proposalsSeen.keys()]) if (v < view - 1) s.proposalsSeen.delete(v);
+  // Deleting while iterating a Map is safe (no copy of the keys per view change).
+  for (const v of s.proposalsSeen.keys()) if (v < view - 1) s.proposalsSeen.delete(v);
   tryPropose(s, out);
   retryAwaiting(s, out);
 }

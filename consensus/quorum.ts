@@ -84,7 +84,7 @@ export class VoteCollector {
 
   /** Forget views below `view` (bounds memory). */
   pruneBelow(view: View): void {
-    for (const v of [...this.views.keys()]) if (v < view) this.views.delete(v);
+    for (const v of this.views.keys()) if (v < view) this.views.delete(v);
   }
 }
 
@@ -124,6 +124,6 @@ export class TimeoutCollector {
   }
 
   pruneBelow(view: View): void {
-    for (const v of [...this.views.keys()]) if (v < view) this.views.delete(v);
+    for (const v of this.views.keys()) if (v < view) this.views.delete(v);
   }
 }
