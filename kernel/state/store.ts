@@ -85,6 +85,12 @@ export class Store {
   /** Per bucket, its keys sorted by JS string order (UTF-16 code units). */
   private readonly bucketKeys: string[][];
   /**
+   * Per bucket, how many keys it holds (= bucketKeys[b].length), in one small typed array that
+   * stays in cache: root() tells empty, one-key and larger buckets apart without touching the
+   * bucket's own (cold) arrays.
+   */
+  private readonly bucketCount: Uint16Array;
+  /**
    * Per bucket of two or more keys, their leaf hashes in key order, back to back: exactly the
    * bucket hash's input, so a dirty bucket is hashed in place (no gathering of leaves from a map).
    * A new key's slot holds zeros until root() computes it (it is dirty until then). A bucket of
@@ -113,6 +119,7 @@ export class Store {
       const empty = emptyTree();
       this.data = new Map();
       this.bucketKeys = Array.from({ length: BUCKETS }, () => []);
+      this.bucketCount = new Uint16Array(BUCKETS);
       this.bucketLeaves = new Array<Uint8Array>(BUCKETS).fill(NO_LEAVES);
       this.bucketHashes = empty.buckets.slice();
       this.groupHashes = empty.groups.slice();
@@ -122,6 +129,7 @@ export class Store {
     } else {
       this.data = new Map(from.data);
       this.bucketKeys = from.bucketKeys.map((b) => b.slice());
+      this.bucketCount = from.bucketCount.slice();
       // Leaf arrays are written in place by root(): each fork needs its own (the empty one is never written).
       this.bucketLeaves = from.bucketLeaves.map((b) => (b.length === 0 ? NO_LEAVES : b.slice()));
       this.bucketHashes = from.bucketHashes.slice();
@@ -158,6 +166,7 @@ export class Store {
       const keys = this.bucketKeys[b];
       const at = -search(keys, key) - 1;
       keys.splice(at, 0, key);
+      this.bucketCount[b] = Math.min(keys.length, 0xffff); // 0xffff: "many" (only 0, 1, >1 matter)
       if (keys.length === 2) {
         // One key became two: the other key's leaf moves from the bucket slot into a leaf array.
         // (Stale if that key is dirty too; root() then rewrites it.)
@@ -181,6 +190,7 @@ export class Store {
     const keys = this.bucketKeys[b];
     const at = search(keys, key);
     keys.splice(at, 1);
+    this.bucketCount[b] = Math.min(keys.length, 0xffff);
     const old = this.bucketLeaves[b];
     if (keys.length === 0) this.bucketLeaves[b] = NO_LEAVES;
     else if (keys.length === 1) {
@@ -222,11 +232,9 @@ export class Store {
           dirtyBuckets.push(b);
         }
         if (v === undefined) continue; // deleted: its slot went with it
-        const leaves = this.bucketLeaves[b];
-        // The key is present, so an empty leaf array means a one-key bucket: its leaf is the
-        // bucket's hash (no key search, no leaf array).
-        if (leaves.length === 0) leafHashInto(key, v, this.bucketHashes, b * HASH_BYTES);
-        else leafHashInto(key, v, leaves, search(this.bucketKeys[b], key) * HASH_BYTES);
+        // A one-key bucket's leaf is the bucket's hash (no key search, no leaf array).
+        if (this.bucketCount[b] === 1) leafHashInto(key, v, this.bucketHashes, b * HASH_BYTES);
+        else leafHashInto(key, v, this.bucketLeaves[b], search(this.bucketKeys[b], key) * HASH_BYTES);
       }
     } catch (e) {
       // A value without a canonical encoding (a caller's bug): leave the marks clean, keys dirty.
@@ -238,10 +246,10 @@ export class Store {
     const groupSeen = this.groupSeen;
     for (let i = 0; i < dirtyBuckets.length; i++) {
       const b = dirtyBuckets[i];
-      const leaves = this.bucketLeaves[b];
+      const count = this.bucketCount[b];
       const at = b * HASH_BYTES;
-      if (leaves.length !== 0) hashTaggedInto(this.bucketHashes, at, Tag.stateBucket, leaves);
-      else if (this.bucketKeys[b].length === 0) copyHash(EMPTY_BUCKET, 0, this.bucketHashes, at);
+      if (count > 1) hashTaggedInto(this.bucketHashes, at, Tag.stateBucket, this.bucketLeaves[b]);
+      else if (count === 0) copyHash(EMPTY_BUCKET, 0, this.bucketHashes, at);
       // else one key: its leaf is already in the slot (written above, or when the bucket shrank).
       bucketSeen[b] = 0;
       const g = (b / GROUP_SIZE) | 0;
