@@ -3,9 +3,13 @@
 # 4 replica processes + the cluster benchmark's load generator; replica utime+stime from /proc
 # before and after the load, divided by the commands replica 0 committed meanwhile (every replica
 # executes every command). Prints the benchmark's JSON line plus one line of CPU figures.
-#   scripts/bench-cluster-cpu.sh [clients=64] [duration=10] [nodes=4]
+#   scripts/bench-cluster-cpu.sh [clients=64] [duration=10] [nodes=4] [prerun=0]
+# prerun > 0 first loads the cluster for that many seconds, unmeasured, so the measured run sees
+# JIT-warm replicas (the first ~20 s of a replica's life include TurboFan compiling its hot code:
+# a fifth to a quarter of its CPU in a 12 s run). The default measures fresh replicas, as
+# `knhk bench cluster` does.
 set -euo pipefail
-CLIENTS=${1:-64}; DURATION=${2:-10}; NODES=${3:-4}
+CLIENTS=${1:-64}; DURATION=${2:-10}; NODES=${3:-4}; PRERUN=${4:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=$(mktemp -d /tmp/knhk-cpu-net-XXXXXX)
 BASE=$((20000 + RANDOM % 20000))
@@ -23,6 +27,9 @@ sleep 1
 cpu() { local s=0; for p in "${PIDS[@]}"; do s=$((s + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$s"; }
 # committed commands, blocks, safety persists (count, sum s), messages received of replica 0
 cmds() { curl -s "http://127.0.0.1:$MPORT/metrics" | awk '/^knhk_committed_commands_total /{c=$2} /^knhk_commits_total /{b=$2} /^knhk_persist_seconds_count /{pc=$2} /^knhk_persist_seconds_sum /{ps=$2} /^knhk_messages_received_total /{m=$2} END{print c","b","pc","ps","m}'; }
+if [ "$PRERUN" -gt 0 ]; then
+  node "$ROOT/bin/knhk.js" bench cluster --cluster "$DIR/cluster.json" --nodes "$NODES" --clients "$CLIENTS" --duration "$PRERUN" --warmup 0 --json >/dev/null
+fi
 C0=$(cpu); N0=$(cmds); T0=$(date +%s.%N)
 /usr/bin/time -f '%U %S' -o "$DIR/loadgen.time" node "$ROOT/bin/knhk.js" bench cluster --cluster "$DIR/cluster.json" --nodes "$NODES" --clients "$CLIENTS" --duration "$DURATION" --warmup 2 --json >"$DIR/result.json"
 C1=$(cpu); N1=$(cmds); T1=$(date +%s.%N)
