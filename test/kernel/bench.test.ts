@@ -12,6 +12,7 @@ describe('knhk bench kernel', () => {
     assert.equal(r.apply.commands, 4_000);
     assert.ok(r.apply.perSec > 0 && r.apply.p99UsPerCommand >= r.apply.p50UsPerCommand);
     assert.ok(r.heap.endMb > 0);
+    assert.ok(r.perBatch.emptyCpuUs > 0 && r.perBatch.fourCommandsCpuUs > 0);
   });
 
   it('--json prints exactly one JSON object', async function () {

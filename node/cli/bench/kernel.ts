@@ -93,6 +93,23 @@ export interface KernelBenchResult {
   decision: { commands: number; perSec: number; perCpuSec: number; usPerCommand: number; p50Us: number; p99Us: number; mix: Record<string, number> };
   apply: { commands: number; batchSize: number; perSec: number; perCpuSec: number; usPerCommand: number; p50UsPerCommand: number; p99UsPerCommand: number };
   heap: { afterWarmupMb: number; endMb: number; growthMb: number; commandsAfterWarmup: number };
+  /**
+   * The fixed cost of a block: CPU µs per applyBatch of 0 and of 4 commands (a lightly loaded
+   * replica's blocks), on the same state after the apply run.
+   */
+  perBatch: { emptyCpuUs: number; fourCommandsCpuUs: number; batches: number };
+}
+
+/** CPU µs per applyBatch over `batches` batches of `size` fresh commands (after a warm-up tenth). */
+function cpuPerBatch(state: KernelState, height: number, size: number, batches: number, rnd: () => number, seqs: number[]): { us: number; state: KernelState; height: number } {
+  const pre = Array.from({ length: batches }, () => makeCommands(rnd, size, seqs));
+  const warm = Math.floor(batches / 10);
+  let cpu0 = process.cpuUsage();
+  for (let b = 0; b < batches; b++) {
+    if (b === warm) cpu0 = process.cpuUsage();
+    state = applyBatch(state, pre[b], { height: height++ }).state;
+  }
+  return { us: cpuUs(cpu0) / (batches - warm), state, height };
 }
 
 export function runKernelBench(decisions: number, commands: number, batchSize: number): KernelBenchResult {
@@ -151,6 +168,9 @@ export function runKernelBench(decisions: number, commands: number, batchSize: n
   gc();
   const heapEnd = process.memoryUsage().heapUsed;
   perCommandUs.sort();
+  const perBatchRuns = 4000;
+  const empty = cpuPerBatch(state, height, 0, perBatchRuns, rnd, seqs);
+  const four = cpuPerBatch(empty.state, empty.height, 4, perBatchRuns, rnd, seqs);
   const mb = (x: number) => round(x / 1024 / 1024);
   return {
     descriptor: 'bench-20-rules',
@@ -174,6 +194,7 @@ export function runKernelBench(decisions: number, commands: number, batchSize: n
       p99UsPerCommand: round(percentile(perCommandUs, 99), 3),
     },
     heap: { afterWarmupMb: mb(heapAfterWarmup), endMb: mb(heapEnd), growthMb: mb(heapEnd - heapAfterWarmup), commandsAfterWarmup: (batches - warmupBatches) * batchSize },
+    perBatch: { emptyCpuUs: round(empty.us, 1), fourCommandsCpuUs: round(four.us, 1), batches: perBatchRuns },
   };
 }
 
@@ -198,6 +219,7 @@ export const kernelBench: CommandModule = (bench: Command, io) => {
           `decision only : ${r.decision.perSec.toLocaleString('en')} decisions/s wall, ${r.decision.perCpuSec.toLocaleString('en')}/s of CPU time  (${r.decision.usPerCommand} µs avg, p50 ${r.decision.p50Us} µs, p99 ${r.decision.p99Us} µs; mix per 100k: ${mix})`,
           `full apply    : ${r.apply.perSec.toLocaleString('en')} commands/s wall, ${r.apply.perCpuSec.toLocaleString('en')}/s of CPU time  (${r.apply.usPerCommand} µs/command; per batch of ${r.apply.batchSize}: p50 ${r.apply.p50UsPerCommand}, p99 ${r.apply.p99UsPerCommand} µs/command)`,
           `heap          : ${r.heap.afterWarmupMb} MB after warm-up -> ${r.heap.endMb} MB after ${r.heap.commandsAfterWarmup.toLocaleString('en')} more commands (growth ${r.heap.growthMb} MB)`,
+          `per block     : ${r.perBatch.emptyCpuUs} µs CPU for an empty batch, ${r.perBatch.fourCommandsCpuUs} µs for a batch of 4 commands`,
           '',
         ].join('\n'),
       );
