@@ -8,12 +8,15 @@
 // empty, its single leaf when it holds one key, else H(stateBucket, leaves of its keys in sorted key
 // order); the buckets form GROUPS groups of GROUP_SIZE consecutive buckets, group = H(stateGroup,
 // its bucket hashes); root = H(stateRoot, u32 BUCKETS, u32 GROUP_SIZE, group hashes).
-// A block recomputes the leaves of the keys it wrote, the buckets and groups they fall in, and
-// the root: a 1 KiB hash per dirty group and 4 KiB for the root instead of one 128 KiB hash per
-// block (~85 µs here; a small block now spends ~15 µs on this level). Smaller groups would cost
-// more per-call overhead than they save in bytes: a SHA-256 call costs ~0.5 µs plus ~0.65 µs/KiB. A one-key bucket is its leaf (no bucket hash: most buckets hold one
-// key at 4,096 buckets); the tags keep a leaf and a multi-leaf bucket apart, so the commitment
-// stays unambiguous.
+//
+// A block recomputes the leaves of the keys it wrote, the buckets and groups they fall in, and the
+// root: a 1 KiB hash per dirty group and 4 KiB for the root, where a single level hashed 128 KiB per
+// block (~85 µs here, the largest fixed cost of a small block). A SHA-256 call costs ~0.5 µs plus
+// ~0.65 µs/KiB (more when its input is cold): 64 or 16 buckets per group, or a third level, measured
+// slower for small blocks and no faster for large ones. A one-key bucket (most of them at this
+// bucket count) is its leaf: no bucket hash. The tags keep leaves, buckets and groups apart, so
+// the commitment stays unambiguous. test/kernel/state.test.ts checks it against a from-scratch
+// reference of this construction.
 import { canonicalHashLabelledInto, type CanonicalValue } from '../../crypto/canonical.js';
 import { Tag, hashTagged, hashTaggedInto } from '../../crypto/hash.js';
 
