@@ -95,12 +95,15 @@ class PrefixViews {
 }
 
 let scratchViews = new PrefixViews(scratch);
-// The last few callers' buffers (by identity; a bounded, most-recent-first list).
+// The last few callers' buffers (by identity; a bounded, most-recent-first list). Only buffers of
+// scratch size are kept: holding on to a large one (a writer that grew for a big value and then
+// dropped it) would pin its memory.
 const callerViews: PrefixViews[] = [];
 const CALLER_BUFFERS = 4;
+const CALLER_BUFFER_MAX = 64 * 1024;
 
 function prefixView(buf: Uint8Array, n: number): Uint8Array {
-  if (n > ONE_SHOT_MAX) return buf.subarray(0, n);
+  if (n > ONE_SHOT_MAX || buf.length > CALLER_BUFFER_MAX) return buf.subarray(0, n);
   for (let i = 0; i < callerViews.length; i++) if (callerViews[i].buf === buf) return callerViews[i].of(n);
   const p = new PrefixViews(buf);
   if (callerViews.length >= CALLER_BUFFERS) callerViews.pop();

@@ -90,7 +90,7 @@ describe('crypto/hash', () => {
   });
 
   it('prefix hashes of reused buffers equal hashes of copies (cached views, many buffers, changed contents)', () => {
-    const bufs = Array.from({ length: 7 }, (_, k) => new Uint8Array(20_000 + k).map((_, i) => (i * 7 + k) & 0xff));
+    const bufs = Array.from({ length: 7 }, (_, k) => new Uint8Array(k === 6 ? 70_000 : 20_000 + k).map((_, i) => (i * 7 + k) & 0xff)); // the last one too large to be cached
     for (let round = 0; round < 3; round++) {
       for (const [k, buf] of bufs.entries()) {
         for (const n of [0, 1, 63, 64, 65, 470, 1024, 16 * 1024 - 20, 16 * 1024, 16 * 1024 + 1, 20_000]) {
