@@ -3,7 +3,7 @@
 // `node bin/knhk.js start --config DIR/replica-<i>/config.json` per replica (logs to
 // DIR/replica-<i>/replica.log) and waits until every replica serves /healthz.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,7 +94,10 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
     const deadline = performance.now() + readyMs;
     while (performance.now() < deadline) {
       const p = procs[i];
-      if (p === null || p.exitCode !== null) throw new Error(`replica ${i} exited during start (see ${join(dir, `replica-${i}`, 'replica.log')})`);
+      if (p === null || p.exitCode !== null) {
+        const log = join(dir, `replica-${i}`, 'replica.log');
+        throw new Error(`replica ${i} exited during start: ${lastLine(log)} (log: ${log})`);
+      }
       if (v.metricsPort > 0 && (await healthy(v.metricsPort, host))) return;
       if (v.metricsPort === 0) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -136,4 +139,14 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
     },
     stop,
   };
+}
+
+/** The last non-empty line of a replica's log (its fatal error, for the start failure message). */
+function lastLine(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    return lines[lines.length - 1]?.slice(0, 500) ?? '';
+  } catch {
+    return '(no log)';
+  }
 }

@@ -17,6 +17,24 @@ export class StoreCorruptError extends Error {
   }
 }
 
+/**
+ * The data format of a replica database: what the kernel's state roots, receipt bytes and receipt
+ * hashes look like. Re-executing blocks of another format gives other roots, so a database of
+ * another format is refused at open with this error instead of failing later as "corrupt chain".
+ * Format 1 (no marker): before 2026-11-23. Format 2: grouped state root, receipt chain link = leaf hash, m/tip.
+ */
+export const DATA_FORMAT = 2;
+
+export class StoreFormatError extends Error {
+  constructor(dir: string, found: number | null) {
+    super(
+      `replica database ${dir} holds data format ${found ?? '(unreadable marker)'}; this knhk reads format ${DATA_FORMAT} (state roots and receipt hashes differ). ` +
+        'Remove the database folder to rebuild this replica from its peers, or create a new testnet for a new cluster.',
+    );
+    this.name = 'StoreFormatError';
+  }
+}
+
 type Obj = { [k: string]: CanonicalValue };
 
 function field<T extends CanonicalValue>(o: Obj, k: string, what: string, check: (v: CanonicalValue) => boolean): T {

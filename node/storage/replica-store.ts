@@ -28,7 +28,9 @@ import {
   encodeSafety,
   encodeSignedRoots,
   encodeSnapshot,
+  DATA_FORMAT,
   StoreCorruptError,
+  StoreFormatError,
   type ExecutionRecord,
   type SnapshotRecord,
 } from './records.js';
@@ -40,6 +42,7 @@ const KEY = {
   snapshot: 'meta:snapshot',
   snapshotPrev: 'meta:snapshot-prev',
   syncMarker: 'meta:sync',
+  format: 'meta:format',
   block: (height: number) => `block:${h16(height)}`,
   exec: (height: number) => `exec:${h16(height)}`,
   roots: (height: number) => `roots:${h16(height)}`,
@@ -84,6 +87,7 @@ export class ReplicaStore {
     await db.open();
     let safetyFile: SafetyFile;
     try {
+      await ReplicaStore.checkFormat(db, dir);
       safetyFile = await SafetyFile.open(dir);
     } catch (e) {
       await db.close();
@@ -97,6 +101,17 @@ export class ReplicaStore {
       tip = t.getUint32(0) * 0x1_0000_0000 + t.getUint32(4);
     }
     return new ReplicaStore(db, safetyFile, dir, tip);
+  }
+
+  /** Marks a new database with DATA_FORMAT; refuses one of another format (a database with a tip but no marker is format 1). */
+  private static async checkFormat(db: Level<string, Uint8Array>, dir: string): Promise<void> {
+    const marker = await db.get(KEY.format);
+    if (marker === undefined) {
+      if ((await db.get(KEY.tip)) !== undefined || (await db.get(KEY.snapshot)) !== undefined) throw new StoreFormatError(dir, 1);
+      await db.put(KEY.format, Uint8Array.of(DATA_FORMAT), { sync: true });
+      return;
+    }
+    if (marker.length !== 1 || marker[0] !== DATA_FORMAT) throw new StoreFormatError(dir, marker.length === 1 ? marker[0] : null);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Block, QuorumCert, SafetyState } from '../../../consensus/types.js';
 import { hybridKeyPair, hybridSign } from '../../../crypto/hybrid.js';
 import { ReplicaStore } from '../../../node/storage/replica-store.js';
-import { StoreCorruptError } from '../../../node/storage/records.js';
+import { DATA_FORMAT, StoreCorruptError, StoreFormatError } from '../../../node/storage/records.js';
 import { Level } from 'level';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SAFETY_FILE, SLOT_BYTES } from '../../../node/storage/safety-file.js';
@@ -35,6 +35,23 @@ describe('node/storage replica store', () => {
     dir = mkdtempSync(join(tmpdir(), 'knhk-store-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('marks a new database with its data format and refuses one of another format with a clear error', async () => {
+    await (await ReplicaStore.open(dir)).close();
+    const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    assert.deepEqual(Array.from((await db.get('meta:format'))!), [DATA_FORMAT]);
+    // A database written before the marker existed (a tip, no marker) is format 1.
+    await db.del('meta:format');
+    await db.put('meta:tip', new Uint8Array(8));
+    await db.close();
+    await assert.rejects(ReplicaStore.open(dir), (e: Error) => e instanceof StoreFormatError && /format 1; this knhk reads format 2/.test(e.message) && e.message.includes(dir));
+    const db2 = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    await db2.put('meta:format', Uint8Array.of(DATA_FORMAT + 1));
+    await db2.close();
+    await assert.rejects(ReplicaStore.open(dir), (e: Error) => e instanceof StoreFormatError && e.message.includes(`format ${DATA_FORMAT + 1}`));
+    // The refusal left the database untouched and closed: it opens again (and is refused again).
+    await assert.rejects(ReplicaStore.open(dir), StoreFormatError);
+  });
 
   it('keeps safety state, commits, receipts index and signed roots across close and reopen', async () => {
     const safety: SafetyState = { highestVotedView: 42, lockedView: 40, highQc: qc(41, 3) };
