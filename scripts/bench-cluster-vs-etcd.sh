@@ -20,7 +20,7 @@ node -e '
 const [e, k] = [process.argv[1], process.argv[2]].map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
 const r = (x) => Math.round(x * 1000) / 1000;
 console.log(JSON.stringify({
-  clients: k.clients, durationS: k.durationS, loadAvgBefore: k.loadAvgBefore,
+  clients: k.clients, durationS: k.durationS, knhkWarmupS: k.warmupS, loadAvgBefore: k.loadAvgBefore,
   etcd: { putsPerSec: e.ops_per_s, p50Ms: e.lat_ms.p50, p99Ms: e.lat_ms.p99, errors: e.errors },
   knhk: { mode: k.mode, cmdsPerSec: k.cmdsPerSec, p50Ms: k.latencyMs.p50, p99Ms: k.latencyMs.p99, errors: k.errors },
   ratio: { throughput: r(k.cmdsPerSec / e.ops_per_s), p99: r(k.latencyMs.p99 / e.lat_ms.p99) },

@@ -21,6 +21,8 @@ export interface ClusterBenchResult extends LoadResult {
   nodes: number;
   cores: number;
   loadAvgBefore: number;
+  /** Seconds of unmeasured load before the measured window. */
+  warmupS: number;
   /** From replica 0's /metrics after the run (whole run incl. warm-up): how the work was batched. */
   replica0?: { blocks: number; commands: number; commandsPerBlock: number; views: number; timeouts: number };
 }
@@ -66,7 +68,7 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
     o.log?.(`${o.clients} clients, ${o.warmupS} s warm-up, ${o.durationS} s measured (${o.verify ? 'verified receipts' : 'receipts'}) ...\n`);
     const r = await runLoad({ cluster: c, keys, durationMs: o.durationS * 1000, warmupMs: o.warmupS * 1000, mode: o.verify ? 'verified' : 'lean' });
     const replica0 = await scrape(c.validators[0].metricsPort, c.validators[0].metricsHost);
-    return { bench: 'cluster', nodes: c.validators.length, cores: availableParallelism(), loadAvgBefore, ...r, ...(replica0 ? { replica0 } : {}) };
+    return { bench: 'cluster', nodes: c.validators.length, cores: availableParallelism(), loadAvgBefore, warmupS: o.warmupS, ...r, ...(replica0 ? { replica0 } : {}) };
   } finally {
     await cluster?.stop();
     if (!external && !o.keep && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
@@ -80,7 +82,7 @@ export const clusterBench: CommandModule = (bench: Command, io) => {
     .option('--nodes <n>', 'replicas (3f+1)', intOption('nodes', 1, 31), 4)
     .option('--clients <n>', 'concurrent clients, one command in flight each', intOption('clients', 1, 4096), 64)
     .option('--duration <s>', 'measured seconds', intOption('duration', 1, 3600), 10)
-    .option('--warmup <s>', 'seconds of load before measuring', intOption('warmup', 0, 600), 2)
+    .option('--warmup <s>', 'seconds of load before measuring (the replicas are fresh processes: JIT compilation takes ~20% of their CPU for the first ~15 s)', intOption('warmup', 0, 600), 10)
     .option('--verify', 'count a command only after the SDK verified its receipt, proof and f+1 signed roots')
     .option('--dir <dir>', 'testnet folder (default: a fresh temporary one, removed afterwards)')
     .option('--cluster <file>', 'load an already running cluster (e.g. from `knhk up`) instead of starting one')
