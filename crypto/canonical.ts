@@ -13,6 +13,7 @@
 // No floats: state must be identical on every machine, and float formatting is not.
 import { compareBytes, utf8 } from './bytes.js';
 import { hashTagged, hashTaggedInto, hashTaggedPrefix, hashTaggedPrefixInto } from './hash.js';
+import { sortStringsInPlace } from './small-sort.js';
 
 export type CanonicalValue =
   | null
@@ -173,7 +174,7 @@ function encodeValue(w: Writer, v: CanonicalValue, depth: number, depthMax: numb
   if (keys.length <= 16 && asciiStrings(keys)) {
     // The common case (a few ASCII keys): JS string order is UTF-8 byte order for ASCII, so the
     // keys sort as strings, in place, with no entry object per key (same bytes as below).
-    sortAsciiKeys(keys);
+    sortStringsInPlace(keys);
     w.byte(T_OBJECT);
     w.u32(keys.length);
     for (let i = 0; i < keys.length; i++) {
@@ -205,18 +206,6 @@ function asciiStrings(keys: string[]): boolean {
   return true;
 }
 
-/** Insertion sort of at most 16 ASCII strings (Array.prototype.sort allocates a work array per call). */
-function sortAsciiKeys(a: string[]): void {
-  for (let i = 1; i < a.length; i++) {
-    const x = a[i];
-    let j = i - 1;
-    while (j >= 0 && a[j] > x) {
-      a[j + 1] = a[j];
-      j--;
-    }
-    a[j + 1] = x;
-  }
-}
 
 function sortEntries(entries: { key: Uint8Array; value: CanonicalValue }[]): void {
   if (entries.length > 16) {

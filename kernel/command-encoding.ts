@@ -6,7 +6,7 @@
 import { canonicalEncode, type CanonicalValue } from '../crypto/canonical.js';
 import type { KernelCommand } from './types.js';
 import { ByteWriter, scalarSize, T_ARRAY, T_OBJECT } from './byte-writer.js';
-import { sortStringsInPlace } from './small-sort.js';
+import { sortStringsInPlace } from '../crypto/small-sort.js';
 import { isAscii } from './utf8.js';
 
 function general(cmd: KernelCommand): Uint8Array {

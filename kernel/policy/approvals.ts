@@ -12,7 +12,7 @@ import { KERNEL_LIMITS } from '../limits.js';
 import { K } from '../state/keys.js';
 import type { Store } from '../state/store.js';
 import type { Tx } from '../state/tx.js';
-import { sortStringsInPlace } from '../small-sort.js';
+import { sortStringsInPlace } from '../../crypto/small-sort.js';
 import { isAscii, utf8Length } from '../utf8.js';
 
 export interface ApprovalRequest {

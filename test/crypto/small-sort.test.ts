@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { sortStringsInPlace } from '../../kernel/small-sort.js';
+import { sortStringsInPlace } from '../../crypto/small-sort.js';
 
 describe('sortStringsInPlace', () => {
   it('orders like sort() with no comparator, for short and long arrays, in place', () => {
