@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Libp2p } from '@libp2p/interface';
-import { createHost } from '../../../node/net/host.js';
+import { hostPairForSuite } from './host-pair.js';
 import { patchTcpWrites } from '../../../node/net/tcp-writes.js';
 
 const PROTOCOL = '/knhk/test-writes/1';
 
 describe('node/net tcp writes (one writev per message)', function () {
   this.timeout(20_000);
-  let a: Libp2p;
-  let b: Libp2p;
-  before(async () => {
-    a = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] });
-    b = await createHost({ listen: [] });
-  });
-  after(async () => {
-    await b?.stop();
-    await a?.stop();
-  });
+  const hosts = hostPairForSuite();
 
   it('applies to the installed @libp2p/tcp version', async () => {
     assert.equal(await patchTcpWrites(), true);
@@ -25,7 +15,7 @@ describe('node/net tcp writes (one writev per message)', function () {
   it('delivers many small messages intact and in order', async () => {
     const count = 2000;
     const received = new Promise<Uint8Array>((resolve, reject) => {
-      void a.handle(PROTOCOL, async (stream) => {
+      void hosts.listener.handle(PROTOCOL, async (stream) => {
         try {
           const parts: Uint8Array[] = [];
           let got = 0;
@@ -41,7 +31,7 @@ describe('node/net tcp writes (one writev per message)', function () {
         }
       });
     });
-    const s = await b.dialProtocol(a.getMultiaddrs()[0], PROTOCOL);
+    const s = await hosts.dialer.dialProtocol(hosts.listener.getMultiaddrs()[0], PROTOCOL);
     for (let i = 0; i < count; i++) {
       if (!s.send(Uint8Array.of(i >> 8, i & 0xff))) await s.onDrain();
       if (i % 100 === 0) await new Promise((r) => setImmediate(r)); // many separate socket writes

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Libp2p, Stream } from '@libp2p/interface';
-import { createHost } from '../../../node/net/host.js';
+import type { Stream } from '@libp2p/interface';
+import { hostPairForSuite } from './host-pair.js';
 import { patchYamuxWindowUpdates } from '../../../node/net/yamux-window.js';
 
 const PROTOCOL = '/knhk/test-window/1';
@@ -17,17 +17,7 @@ async function readBytes(stream: Stream, total: number): Promise<number> {
 
 describe('node/net yamux window updates', function () {
   this.timeout(20_000);
-  let a: Libp2p;
-  let b: Libp2p;
-
-  before(async () => {
-    a = await createHost({ listen: ['/ip4/127.0.0.1/tcp/0'] });
-    b = await createHost({ listen: [] });
-  });
-  after(async () => {
-    await b?.stop();
-    await a?.stop();
-  });
+  const hosts = hostPairForSuite();
 
   it('applies to the installed yamux version', async () => {
     assert.equal(await patchYamuxWindowUpdates(), true);
@@ -36,7 +26,7 @@ describe('node/net yamux window updates', function () {
   it('still moves far more than one window (256 KiB) in both directions: flow control intact', async () => {
     const total = 3_000_000; // a multiple of the 1,000-byte pieces
     const echoed = new Promise<number>((resolve, reject) => {
-      void a.handle(PROTOCOL, async (stream) => {
+      void hosts.listener.handle(PROTOCOL, async (stream) => {
         try {
           let got = 0;
           for await (const chunk of stream) {
@@ -52,7 +42,7 @@ describe('node/net yamux window updates', function () {
         }
       });
     });
-    const s = await b.dialProtocol(a.getMultiaddrs()[0], PROTOCOL);
+    const s = await hosts.dialer.dialProtocol(hosts.listener.getMultiaddrs()[0], PROTOCOL);
     const reading = readBytes(s, total);
     const piece = new Uint8Array(1000).fill(1);
     for (let sent = 0; sent < total; sent += piece.length) {
