@@ -5,7 +5,6 @@
 // others have not learned about yet (without that last case they would wait for a timeout to hear it).
 import { makeBlock } from './block.js';
 import { CommandSet } from './command-set.js';
-import { holdProposal } from './propose-wait.js';
 import { proposalBytes } from './signing.js';
 import { requestSync } from './sync.js';
 import { tryVote } from './voter.js';
@@ -60,11 +59,9 @@ export function tryPropose(s: ReplicaState, out: Out): void {
     return;
   }
   if (path.kind === 'conflict') return; // highQc forks off our committed chain: > f faulty; reported on commit
-  const lagged = proposerLagged(s, parent);
-  if (holdProposal(s, view, tc !== null, lagged, path.blocks, out)) return;
   const commands = s.mempool.take(s.cfg.maxBatchCommands, s.cfg.maxBatchBytes, inFlightKeys(path.blocks));
   const worthProposing =
-    commands.length > 0 || path.blocks.some((b) => b.commands.length > 0) || s.lastCommittingQcView >= highQc.view || lagged;
+    commands.length > 0 || path.blocks.some((b) => b.commands.length > 0) || s.lastCommittingQcView >= highQc.view || proposerLagged(s, parent);
   if (!worthProposing) return;
   const block = makeBlock({ view, justify: highQc, proposer: s.cfg.self, commands, executed: s.executed });
   s.proposedView = view;

@@ -6,10 +6,9 @@
 //   - a `persist` must be durable before any later effect of the same list is carried out
 //     (persist-before-send: a vote or timeout never leaves before the safety state that allows it);
 //   - `commit` effects come in height order; execute each and feed back `executed` in that order;
-//   - `setTimer { view, durationMs, kind }` delivers `{ type: 'timer', view, kind }` later (stale ones are ignored);
+//   - `setTimer { view, durationMs }` delivers `{ type: 'timer', view }` later (stale ones are ignored);
 //   - `send`/`broadcast` may be lost, delayed, duplicated or reordered: the protocol copes.
 import { onExecuted } from './execution.js';
-import { onProposeWaitTimer } from './propose-wait.js';
 import { tryPropose } from './proposer.js';
 import { checkCommand, checkMessage } from './shape.js';
 import { createState, type ReplicaState } from './state.js';
@@ -44,9 +43,7 @@ export class Replica {
         this.onCommands([input.command], 'client', out);
         break;
       case 'timer':
-        if (input.kind === 'proposeWait') {
-          if (onProposeWaitTimer(this.s, input.view)) tryPropose(this.s, out);
-        } else onTimer(this.s, input.view, out);
+        onTimer(this.s, input.view, out);
         break;
       case 'executed':
         onExecuted(this.s, input, out);

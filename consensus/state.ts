@@ -23,7 +23,6 @@ export interface ResolvedConfig {
   maxPendingCommands: number;
   baseTimeoutMs: number;
   maxTimeoutMs: number;
-  proposeWaitMs: number;
   viewWindow: number;
   maxSyncBlocks: number;
   retainCommittedBlocks: number;
@@ -44,8 +43,6 @@ export function resolveConfig(c: ConsensusConfig): ResolvedConfig {
   if (!Number.isSafeInteger(c.self) || c.self < 0 || c.self >= c.n) throw new Error(`consensus config: self ${c.self} not in 0..${c.n - 1}`);
   if (!positive(c.maxBatchCommands) || !positive(c.maxBatchBytes)) throw new Error('consensus config: batch limits must be positive integers');
   if (!(c.baseTimeoutMs > 0) || !(c.maxTimeoutMs >= c.baseTimeoutMs)) throw new Error('consensus config: need 0 < baseTimeoutMs <= maxTimeoutMs');
-  const proposeWaitMs = c.proposeWaitMs ?? 0;
-  if (!(proposeWaitMs >= 0 && proposeWaitMs <= c.baseTimeoutMs / 2)) throw new Error(`consensus config: need 0 <= proposeWaitMs <= baseTimeoutMs / 2 (got ${proposeWaitMs})`);
   return {
     n: c.n,
     f: c.f,
@@ -56,7 +53,6 @@ export function resolveConfig(c: ConsensusConfig): ResolvedConfig {
     maxPendingCommands: c.maxPendingCommands ?? 100_000,
     baseTimeoutMs: c.baseTimeoutMs,
     maxTimeoutMs: c.maxTimeoutMs,
-    proposeWaitMs,
     viewWindow: c.viewWindow ?? 1000,
     maxSyncBlocks: c.maxSyncBlocks ?? 64,
     retainCommittedBlocks: Math.max(c.retainCommittedBlocks ?? 256, 2),
@@ -92,9 +88,6 @@ export interface ReplicaState {
   executedByHeight: Map<Height, ExecutedRoots>;
   /** Last view this replica proposed in. */
   proposedView: View;
-  /** Last view whose batching wait was started (its timer armed), and last whose wait ended. */
-  proposeWaitArmed: View;
-  proposeWaitOver: View;
   /** First proposal hash seen per view (equivocation detection). */
   proposalsSeen: Map<View, Hash>;
   awaiting: AwaitingProposal | null;
@@ -138,8 +131,6 @@ export function createState(config: ConsensusConfig, crypto: ConsensusCrypto, re
     executedFloor: root.height,
     executedByHeight: new Map(),
     proposedView: safety.highestVotedView,
-    proposeWaitArmed: 0,
-    proposeWaitOver: 0,
     proposalsSeen: new Map(),
     awaiting: null,
     pendingCommit: null,

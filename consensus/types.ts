@@ -115,8 +115,8 @@ export type Input =
   /** `from` is the authenticated sender (the driver maps peer identity to ReplicaId). */
   | { type: 'message'; from: ReplicaId; message: Message }
   | { type: 'clientCommand'; command: Command }
-  /** A timer set by a `setTimer` effect fired (`kind` echoed back). Stale views are ignored. */
-  | { type: 'timer'; view: View; kind?: TimerKind }
+  /** A timer set by a `setTimer` effect fired. Stale views are ignored. */
+  | { type: 'timer'; view: View }
   /** The driver executed the committed block at `height` (in height order, each once). */
   | { type: 'executed'; height: Height; blockHash: Hash; stateRoot: Hash; receiptsRoot: Hash };
 
@@ -151,12 +151,6 @@ export type ReportKind =
   /** Peers no longer hold the blocks we miss: the driver must state-sync from a snapshot. */
   | 'syncGap';
 
-/**
- * Which timer fired: absent or 'view' is the pacemaker's view timeout; 'proposeWait' ends a
- * leader's batching wait (consensus/proposer.ts). Drivers only echo it back.
- */
-export type TimerKind = 'view' | 'proposeWait';
-
 /** What the core asks the driver to do. Carried out IN ORDER (see the effect contract below). */
 export type Effect =
   /** Make `safety` durable. MUST complete before any later effect of the same step is carried out. */
@@ -164,8 +158,8 @@ export type Effect =
   | { type: 'send'; to: ReplicaId; message: Message }
   /** Send to every replica except self. */
   | { type: 'broadcast'; message: Message }
-  /** Deliver `{ type: 'timer', view, kind }` after `durationMs`. Older timers may be left running. */
-  | { type: 'setTimer'; view: View; durationMs: number; kind?: TimerKind }
+  /** Deliver `{ type: 'timer', view }` after `durationMs`. Older timers may be left running. */
+  | { type: 'setTimer'; view: View; durationMs: number }
   /**
    * `block` is committed (height order, each height once, `qc` certifies it or a descendant).
    * The driver executes it and feeds back `executed`, also in height order.
@@ -237,13 +231,6 @@ export interface ConsensusConfig {
   /** Pacemaker: timeout for a view = min(base * 2^consecutiveFailures, max). */
   baseTimeoutMs: number;
   maxTimeoutMs: number;
-  /**
-   * Batching wait (default 0 = off): a leader ready to propose while commands are flowing (its
-   * uncommitted ancestors carry commands) but holding fewer than maxBatchCommands new ones waits up
-   * to this long for more, so a closed loop's next wave joins this block instead of the one after.
-   * At most baseTimeoutMs / 2. Never after a TC, never on an idle chain. See docs/consensus.md.
-   */
-  proposeWaitMs?: number;
   /** Messages for views further ahead than this (without a certificate) are dropped; default 1000. */
   viewWindow?: number;
   /** Blocks per sync response; default 64. Committed blocks kept in memory for peers; default 256. */

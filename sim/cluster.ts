@@ -150,7 +150,6 @@ export class Cluster {
       f: protocolF(this.options.nodes),
       self: id,
       maxBatchCommands: this.options.maxBatchCommands,
-      proposeWaitMs: this.options.proposeWaitMs,
       maxBatchBytes: 4 * 1024 * 1024,
       baseTimeoutMs: this.timing.baseTimeoutMs,
       maxTimeoutMs: this.timing.maxTimeoutMs,
@@ -190,11 +189,11 @@ export class Cluster {
       const bytes = this.wire !== null && message !== null && typeof message === 'object' ? this.wire.encode(message) : undefined;
       for (let to = 0; to < this.options.nodes; to++) if (to !== from.id) this.sendMessage(from, to, message, bytes);
     },
-    setTimer: (host, view, durationMs, kind) => {
+    setTimer: (host, view, durationMs) => {
       const h = host.index;
       // Clock drift: a replica whose clock runs slow waits longer in real (virtual) time.
       const d = Math.max(0, durationMs) * this.plan.drift[host.id];
-      this.queue.push(this.nowMs + d, { k: 'timer', host: h, view, incarnation: host.incarnation, kind });
+      this.queue.push(this.nowMs + d, { k: 'timer', host: h, view, incarnation: host.incarnation });
     },
     committed: (host, record, receipts) => this.onCommitted(host, record, receipts),
     openBatch: (commands) => {
@@ -353,9 +352,8 @@ export class Cluster {
         // the core is a plain Replica its view is known here, so such a timer costs no step and no
         // trace line. (Byzantine wrappers always get the step: they may react to any input.)
         if (host.core instanceof Replica && host.core.view !== e.view) return;
-        // The batching-wait timer is named in the trace; view timers keep their old line (same hashes with the wait off).
-        this.trace.record(this.nowMs, host.label, host.label, 'timer', e.kind === 'proposeWait' ? `v=${e.view} wait` : `v=${e.view}`);
-        host.handle({ type: 'timer', view: e.view, kind: e.kind }, this.nowMs);
+        this.trace.record(this.nowMs, host.label, host.label, 'timer', `v=${e.view}`);
+        host.handle({ type: 'timer', view: e.view }, this.nowMs);
         return;
       }
       case 'request': {

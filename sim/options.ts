@@ -25,8 +25,6 @@ export interface SimOptions {
   livenessBoundMs: number;
   maxEvents: number;
   maxBatchCommands: number;
-  /** The leaders' batching wait (ConsensusConfig.proposeWaitMs); absent = 0, off. Tests set it; no CLI flag yet. */
-  proposeWaitMs?: number;
   /** End the run at the first safety violation (the failure is known; a shorter trace explains it better). */
   stopOnSafetyViolation: boolean;
   /** Send consensus messages as node/proto bytes (encode at the sender, bounded decode at each receiver). */

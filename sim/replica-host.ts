@@ -4,7 +4,7 @@
 // state as of the last `persist` effect, plus the committed chain and kernel state, which the driver
 // writes atomically when it executes a block (node/ writes them in one synced batch). Everything
 // else (the core's memory: mempool, pending blocks, collected votes; armed timers) dies with it.
-import type { Block, Command, Effect, ExecutedRoots, Input, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState, TimerKind } from '../consensus/types.js';
+import type { Block, Command, Effect, ExecutedRoots, Input, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState } from '../consensus/types.js';
 import { genesisQc } from '../consensus/block.js';
 import { assertNever } from '../consensus/types.js';
 import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
@@ -33,7 +33,7 @@ export interface DurableStore {
 export interface HostEnv {
   send(from: ReplicaHost, to: ReplicaId, message: Message): void;
   broadcast(from: ReplicaHost, message: Message): void;
-  setTimer(host: ReplicaHost, view: number, durationMs: number, kind: TimerKind | undefined): void;
+  setTimer(host: ReplicaHost, view: number, durationMs: number): void;
   /** The host executed a committed block (honest hosts' records go to the safety checker). */
   committed(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void;
   /** What every replica does to a block's commands before the kernel sees them (see openBatch). */
@@ -187,7 +187,7 @@ export class ReplicaHost {
         this.env.broadcast(this, e.message);
         return;
       case 'setTimer':
-        this.env.setTimer(this, e.view, e.durationMs, e.kind);
+        this.env.setTimer(this, e.view, e.durationMs);
         return;
       case 'commit': {
         const executed = this.execute(e.block, e.qc, nowMs);

@@ -46,11 +46,6 @@ export interface ConsensusParams {
   viewTimeoutMs: number;
   /** Upper bound of the back-off. */
   viewTimeoutMaxMs: number;
-  /**
-   * A leader's batching wait while commands flow (0 = off; at most viewTimeoutMs / 2): see
-   * ConsensusConfig.proposeWaitMs and docs/operations.md.
-   */
-  proposeWaitMs: number;
   /** A kernel snapshot is stored every this many executed heights. */
   snapshotEvery: number;
   /** Committed blocks each replica keeps in memory for peers' in-consensus sync; older gaps use catch-up. */
@@ -90,7 +85,6 @@ export const DEFAULT_CONSENSUS: ConsensusParams = {
   batchMax: 2000,
   viewTimeoutMs: 1000,
   viewTimeoutMaxMs: 30_000,
-  proposeWaitMs: 0,
   snapshotEvery: 100,
   retainCommittedBlocks: 256,
   snapshotCatchUpBlocks: 5000,
@@ -164,13 +158,10 @@ export function validateCluster(raw: unknown, where = 'cluster.json'): ClusterFi
     batchMax: int(c.batchMax ?? DEFAULT_CONSENSUS.batchMax, `${where}.consensus.batchMax`, 1, 100_000),
     viewTimeoutMs: int(c.viewTimeoutMs ?? DEFAULT_CONSENSUS.viewTimeoutMs, `${where}.consensus.viewTimeoutMs`, 10, 600_000),
     viewTimeoutMaxMs: int(c.viewTimeoutMaxMs ?? DEFAULT_CONSENSUS.viewTimeoutMaxMs, `${where}.consensus.viewTimeoutMaxMs`, 10, 3_600_000),
-    proposeWaitMs: int(c.proposeWaitMs ?? DEFAULT_CONSENSUS.proposeWaitMs, `${where}.consensus.proposeWaitMs`, 0, 300_000),
     snapshotEvery: int(c.snapshotEvery ?? DEFAULT_CONSENSUS.snapshotEvery, `${where}.consensus.snapshotEvery`, 1, 1_000_000),
     retainCommittedBlocks: int(c.retainCommittedBlocks ?? DEFAULT_CONSENSUS.retainCommittedBlocks, `${where}.consensus.retainCommittedBlocks`, 2, 1_000_000),
     snapshotCatchUpBlocks: int(c.snapshotCatchUpBlocks ?? DEFAULT_CONSENSUS.snapshotCatchUpBlocks, `${where}.consensus.snapshotCatchUpBlocks`, 1, 1_000_000_000),
   };
-  // The core's own bound (consensus/state.ts resolveConfig), reported here with the file's field names.
-  if (consensus.proposeWaitMs > consensus.viewTimeoutMs / 2) fail(`${where}.consensus.proposeWaitMs`, `must be at most viewTimeoutMs / 2 (${consensus.viewTimeoutMs / 2})`);
   return { version: 1, f, validators, genesis, consensus };
 }
 

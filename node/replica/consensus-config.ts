@@ -24,7 +24,6 @@ export function consensusConfig(cluster: ClusterFile, self: number): ConsensusCo
     maxCommandBytes: MAX_ENVELOPE_BYTES,
     baseTimeoutMs: cluster.consensus.viewTimeoutMs,
     maxTimeoutMs: cluster.consensus.viewTimeoutMaxMs,
-    proposeWaitMs: cluster.consensus.proposeWaitMs,
     maxSyncBlocks: MAX_SYNC_BLOCKS,
     retainCommittedBlocks: cluster.consensus.retainCommittedBlocks,
     // The driver hands every admitted client command to every replica (ReplicaNode.submit), so

@@ -211,7 +211,7 @@ export class ReplicaNode implements ReplicaServices {
 
   /** At log level trace: one line per step (input and effect kinds), for debugging liveness. */
   private trace(input: Input, effects: Effect[]): void {
-    const what = input.type === 'message' ? `${input.message.type}<-${input.from}` : input.type === 'timer' ? `timer:${input.view}${input.kind === 'proposeWait' ? ':wait' : ''}` : input.type;
+    const what = input.type === 'message' ? `${input.message.type}<-${input.from}` : input.type === 'timer' ? `timer:${input.view}` : input.type;
     const fx = effects.map((e) => (e.type === 'send' ? `send:${e.message.type}->${e.to}` : e.type === 'broadcast' ? `bcast:${e.message.type}` : e.type === 'commit' ? `commit:${e.block.height}` : e.type === 'dropped' ? `drop:${e.reason}` : e.type));
     this.o.log.trace({ view: this.core.view, input: what, effects: fx }, 'step');
   }
@@ -247,7 +247,7 @@ export class ReplicaNode implements ReplicaServices {
         case 'setTimer': {
           const t = setTimeout(() => {
             this.timers.delete(t);
-            this.enqueue({ type: 'timer', view: e.view, kind: e.kind });
+            this.enqueue({ type: 'timer', view: e.view });
           }, e.durationMs);
           this.timers.add(t);
           break;

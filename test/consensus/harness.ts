@@ -109,7 +109,7 @@ export class Cluster {
           for (let j = 0; j < this.n; j++) if (j !== i) this.deliver(i, j, e.message);
           break;
         case 'setTimer':
-          this.push(this.now + e.durationMs, i, { type: 'timer', view: e.view, kind: e.kind });
+          this.push(this.now + e.durationMs, i, { type: 'timer', view: e.view });
           break;
         case 'commit':
           this.committed[i].push(e.block);
