@@ -11,16 +11,9 @@
 set -euo pipefail
 CLIENTS=${1:-64}; DURATION=${2:-10}; NODES=${3:-4}; PRERUN=${4:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DIR=$(mktemp -d /tmp/knhk-cpu-net-XXXXXX)
-BASE=$((20000 + RANDOM % 20000))
-node "$ROOT/bin/knhk.js" testnet --nodes "$NODES" --dir "$DIR" --descriptor kv --clients "$CLIENTS" --base-port "$BASE" >/dev/null
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
-trap cleanup EXIT
-for ((i = 0; i < NODES; i++)); do
-  node ${REPLICA_NODE_FLAGS:-} "$ROOT/bin/knhk.js" start --config "$DIR/replica-$i/config.json" --log-level warn 2>"$DIR/replica-$i.log" &
-  PIDS+=($!)
-done
+. "$ROOT/scripts/lib/local-replicas.sh"
+# shellcheck disable=SC2086 # REPLICA_NODE_FLAGS is a list of flags
+start_local_replicas "$NODES" "$CLIENTS" knhk-cpu-net ${REPLICA_NODE_FLAGS:-}
 MPORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).validators[0].metricsPort)' "$DIR/cluster.json")
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$MPORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 sleep 1

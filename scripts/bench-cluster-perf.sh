@@ -10,17 +10,9 @@ set -euo pipefail
 CLIENTS=${1:-64}; SECONDS_REC=${2:-7}; OUT=${3:-/tmp/knhk-perf}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 command -v perf >/dev/null || { echo "perf not installed" >&2; exit 2; }
-DIR=$(mktemp -d /tmp/knhk-perf-net-XXXXXX)
 mkdir -p "$OUT"
-BASE=$((20000 + RANDOM % 20000))
-node "$ROOT/bin/knhk.js" testnet --nodes 4 --dir "$DIR" --descriptor kv --clients "$CLIENTS" --base-port "$BASE" >/dev/null
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
-trap cleanup EXIT
-for i in 0 1 2 3; do
-  node --perf-basic-prof --interpreted-frames-native-stack "$ROOT/bin/knhk.js" start --config "$DIR/replica-$i/config.json" --log-level warn 2>"$DIR/replica-$i.log" &
-  PIDS+=($!)
-done
+. "$ROOT/scripts/lib/local-replicas.sh"
+start_local_replicas 4 "$CLIENTS" knhk-perf-net --perf-basic-prof --interpreted-frames-native-stack
 sleep 12 # module loading (tsx) must be over, or it dominates the record
 node "$ROOT/bin/knhk.js" bench cluster --cluster "$DIR/cluster.json" --clients "$CLIENTS" --duration $((SECONDS_REC + 6)) --warmup 1 --json >"$OUT/result.json" &
 LOAD=$!
