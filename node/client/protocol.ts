@@ -10,3 +10,9 @@ export const MAX_RESPONSE_FRAME_BYTES = 1024 * 1024;
 export const MAX_WAIT_MS = 60_000;
 /** Most requests one client stream may have open at once before the replica answers `busy`. */
 export const MAX_IN_FLIGHT_PER_STREAM = 4096;
+/**
+ * Envelopes failing their checks on one stream before the replica closes it. A bad signature is
+ * the expensive case (OpenSSL rejects, then the ZIP-215 rule is checked in JS: ~14x a valid
+ * check), so a client sending them keeps costing only while it pays for new streams/handshakes.
+ */
+export const MAX_BAD_ENVELOPES_PER_STREAM = 16;

@@ -12,7 +12,7 @@ import { ClientCodecError, decodeRequest, encodeResponse, type ClientRequest, ty
 import { decodeSignedCommand, prevalidateEnvelope } from './envelope.js';
 import { StateReadError } from '../../kernel/api.js';
 import { FrameWriter } from './frame-writer.js';
-import { CLIENT_PROTOCOL, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
+import { CLIENT_PROTOCOL, MAX_BAD_ENVELOPES_PER_STREAM, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
 
 export interface ClientServiceOptions {
   log?: Logger;
@@ -20,6 +20,8 @@ export interface ClientServiceOptions {
   chainId?: string;
   metrics?: ReplicaMetrics;
   maxInFlightPerStream?: number;
+  /** Invalid envelopes one stream may send before it is closed (MAX_BAD_ENVELOPES_PER_STREAM). */
+  maxBadEnvelopesPerStream?: number;
   maxWaitMs?: number;
   /** Most client streams open at once per connection (a client normally uses one). */
   maxStreamsPerConnection?: number;
@@ -29,14 +31,15 @@ export interface ClientServiceHandle {
   /** Stops accepting client streams and aborts the open ones. */
   close(): Promise<void>;
   /** Counters for tests and status: requests answered, and rejected by cause. */
-  readonly counts: { requests: number; badFrames: number; badEnvelopes: number; busy: number };
+  readonly counts: { requests: number; badFrames: number; badEnvelopes: number; busy: number; closedForBadEnvelopes: number };
 }
 
 export async function mountClientService(host: Libp2p, services: ReplicaServices, opts: ClientServiceOptions = {}): Promise<ClientServiceHandle> {
   const maxInFlight = opts.maxInFlightPerStream ?? MAX_IN_FLIGHT_PER_STREAM;
   const maxWaitMs = opts.maxWaitMs ?? MAX_WAIT_MS;
   const open = new Set<Stream>();
-  const counts = { requests: 0, badFrames: 0, badEnvelopes: 0, busy: 0 };
+  const maxBadEnvelopes = opts.maxBadEnvelopesPerStream ?? MAX_BAD_ENVELOPES_PER_STREAM;
+  const counts = { requests: 0, badFrames: 0, badEnvelopes: 0, busy: 0, closedForBadEnvelopes: 0 };
   const log = opts.log;
 
   async function answer(req: ClientRequest): Promise<ClientResponse> {
@@ -82,6 +85,9 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     let inFlight = 0;
     let inputEnded = false;
     let badOnStream = 0;
+    let badEnvelopesOnStream = 0;
+    /** Set once the stream sent too many invalid envelopes: nothing more is read from it. */
+    let refused = false;
     const writer = new FrameWriter(stream, (e) => {
       log?.debug({ err: e.message }, 'client stream write failed');
       stream.abort(e);
@@ -89,6 +95,10 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     const reply = (id: number, res: ClientResponse) => writer.send(encodeResponse(id, res));
 
     const onFrame = (frame: Uint8Array): void => {
+      if (refused) {
+        stream.abort(new Error('client stream refused: too many invalid envelopes'));
+        return;
+      }
       let id: number;
       let req: ClientRequest;
       try {
@@ -113,7 +123,17 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
       inFlight++;
       counts.requests++;
       answer(req).then(
-        (res) => reply(id, res),
+        (res) => {
+          reply(id, res);
+          if (res.kind === 'error' && res.code === 'bad-envelope' && ++badEnvelopesOnStream === maxBadEnvelopes) {
+            counts.closedForBadEnvelopes++;
+            opts.metrics?.drop('bad-envelopes-stream-closed');
+            log?.warn({ badEnvelopes: badEnvelopesOnStream }, 'client stream closed: too many invalid envelopes');
+            // The answers already queued are sent first, so the client sees why; a further frame aborts.
+            refused = true;
+            writer.closeWhenDrained();
+          }
+        },
         (e: unknown) => {
           log?.error({ err: e instanceof Error ? e.message : String(e), kind: req.kind }, 'client request failed');
           reply(id, { kind: 'error', code: 'internal', message: 'the replica failed to answer this request' });

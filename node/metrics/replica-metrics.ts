@@ -12,7 +12,8 @@ export type DropReason =
   | 'queue-full'
   | 'stream'
   | 'bad-sync'
-  | 'invalid-command';
+  | 'invalid-command'
+  | 'bad-envelopes-stream-closed';
 
 export class ReplicaMetrics {
   readonly registry = new Registry();

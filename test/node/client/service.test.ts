@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { multiaddr } from '@multiformats/multiaddr';
 import { ed25519KeyPair } from '../../../crypto/ed25519.js';
 import { decodeResponse, encodeRequest } from '../../../node/client/codec.js';
-import { CLIENT_PROTOCOL } from '../../../node/client/protocol.js';
+import { CLIENT_PROTOCOL, MAX_BAD_ENVELOPES_PER_STREAM } from '../../../node/client/protocol.js';
+import { clientIdOf, encodeSignedCommand } from '../../../node/client/envelope.js';
 import { encodeFrames, readFrames } from '../../../node/net/framing.js';
 import { createHost } from '../../../node/net/host.js';
 import { Client } from '../../../node/sdk/index.js';
@@ -44,6 +45,40 @@ describe('client service', function () {
       assert.ok(fc.handles[0].counts.badFrames >= 1);
     } finally {
       await host.stop();
+    }
+  });
+
+  it('closes a stream after too many invalid envelopes (bad signatures are expensive), and serves new clients', async () => {
+    const key = ed25519KeyPair();
+    const { host, stream, frames, ended } = await rawStream();
+    try {
+      const requests: Uint8Array[] = [];
+      for (let i = 0; i < MAX_BAD_ENVELOPES_PER_STREAM + 8; i++) {
+        const env = encodeSignedCommand(key.secretKey, { principal: clientIdOf(key.publicKey), seq: 1000 + i, type: 'put', fields: { key: `k${i}`, value: 'v' } }, key.publicKey);
+        env[env.length - 1] ^= 0x01; // breaks the signature (or the body it covers)
+        requests.push(encodeRequest(i + 1, { kind: 'submit', envelope: env, wait: false, timeoutMs: 1000 }));
+      }
+      stream.send(encodeFrames(requests));
+      const end = await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open'), 10_000))]);
+      assert.notEqual(end, 'still open', 'the replica ended the stream');
+      // Requests already in flight when the limit was reached are still answered, all as bad-envelope.
+      const answers = frames.map((f) => decodeResponse(f).res);
+      assert.ok(answers.length >= MAX_BAD_ENVELOPES_PER_STREAM, `${answers.length} answers`);
+      assert.ok(answers.every((a) => a.kind === 'error' && a.code === 'bad-envelope'));
+      assert.equal(fc.handles[0].counts.closedForBadEnvelopes, 1);
+      // Whatever the client sends afterwards is not checked any more.
+      const checked = fc.handles[0].counts.badEnvelopes;
+      stream.send(encodeFrames(requests.slice(0, 4)));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(fc.handles[0].counts.badEnvelopes, checked);
+    } finally {
+      await host.stop();
+    }
+    const c = new Client({ cluster: fc.cluster, key: ed25519KeyPair(), replica: 0 });
+    try {
+      assert.equal((await c.submit('put', { key: 'after-abuse', value: 'ok' })).receipt.decision, 'ALLOW');
+    } finally {
+      await c.close();
     }
   });
 
