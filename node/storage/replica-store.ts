@@ -164,7 +164,12 @@ export class ReplicaStore {
     if (this.syncInFlight || this.closed || this.durableWaiters.length === 0) return;
     if (this.syncIssuedSeq >= Math.max(...this.durableWaiters.map((w) => w.seq))) return;
     this.syncInFlight = true;
-    this.enqueue(() => this.db.put(KEY.syncMarker, new Uint8Array(0), { sync: true }), true).then(
+    this.settleSyncedWrite(this.enqueue(() => this.db.put(KEY.syncMarker, new Uint8Array(0), { sync: true }), true));
+  }
+
+  /** When the synced write in flight lands: the next group sync may start; if it failed, every durability waiter fails. */
+  private settleSyncedWrite(written: Promise<void>): void {
+    written.then(
       () => {
         this.syncInFlight = false;
         this.groupSync();
@@ -211,18 +216,7 @@ export class ReplicaStore {
       this.tipHeight = height;
     }, syncNow);
     const seq = this.writeSeq;
-    if (syncNow) {
-      written.then(
-        () => {
-          this.syncInFlight = false;
-          this.groupSync();
-        },
-        (e: Error) => {
-          this.syncInFlight = false;
-          for (const w of this.durableWaiters.splice(0)) w.reject(e);
-        },
-      );
-    }
+    if (syncNow) this.settleSyncedWrite(written);
     await written;
     await this.durable(seq);
   }
