@@ -13,7 +13,8 @@ export type DropReason =
   | 'stream'
   | 'bad-sync'
   | 'invalid-command'
-  | 'bad-envelopes-stream-closed';
+  | 'bad-envelopes-stream-closed'
+  | 'penalized-source';
 
 export class ReplicaMetrics {
   readonly registry = new Registry();
@@ -29,6 +30,14 @@ export class ReplicaMetrics {
   readonly votes = new Counter({ name: 'knhk_votes_total', help: 'votes sent by this replica', registers: [this.registry] });
   readonly messagesIn = new Counter({ name: 'knhk_messages_received_total', help: 'consensus/sync frames accepted', registers: [this.registry] });
   readonly dropped = new Counter({ name: 'knhk_dropped_messages_total', help: 'messages dropped, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  /** Read at scrape time (penalties expire on their own); the client service installs the reader. */
+  countPenalizedSources: () => number = () => 0;
+  readonly penalizedSources: Gauge = new Gauge({
+    name: 'knhk_penalized_client_sources',
+    help: 'client sources (IP addresses) refused for now after too many invalid envelopes',
+    registers: [this.registry],
+    collect: (): void => this.penalizedSources.set(this.countPenalizedSources()),
+  });
   readonly refusedPeers = new Counter({ name: 'knhk_refused_peers_total', help: 'consensus streams refused from peers outside the validator set', registers: [this.registry] });
   readonly syncedBlocks = new Counter({ name: 'knhk_synced_blocks_total', help: 'blocks fetched from peers by catch-up', registers: [this.registry] });
   readonly snapshotsLoaded = new Counter({ name: 'knhk_snapshots_loaded_total', help: 'verified state snapshots installed from peers', registers: [this.registry] });
