@@ -14,8 +14,9 @@ export class ClientCodecError extends Error {
   }
 }
 
-export type ErrorCode = 'bad-request' | 'bad-envelope' | 'busy' | 'unsupported' | 'internal';
-const ERROR_CODES: readonly string[] = ['bad-request', 'bad-envelope', 'busy', 'unsupported', 'internal'];
+/** `penalized`: the client's source address sent too many invalid envelopes and is refused for a while. */
+export type ErrorCode = 'bad-request' | 'bad-envelope' | 'busy' | 'unsupported' | 'internal' | 'penalized';
+const ERROR_CODES: readonly string[] = ['bad-request', 'bad-envelope', 'busy', 'unsupported', 'internal', 'penalized'];
 
 export type ClientRequest =
   | { kind: 'submit'; envelope: Uint8Array; wait: boolean; timeoutMs: number }

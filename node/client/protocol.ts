@@ -16,3 +16,15 @@ export const MAX_IN_FLIGHT_PER_STREAM = 4096;
  * check), so a client sending them keeps costing only while it pays for new streams/handshakes.
  */
 export const MAX_BAD_ENVELOPES_PER_STREAM = 16;
+/**
+ * Invalid envelopes one source (IP address, IPv6 /64) may send at once, across all its streams and
+ * connections, before it is penalized (source-penalty.ts). Honest clients send none; 64 is four
+ * streams' worth, so a client with a bug is told on its stream long before its address is refused.
+ */
+export const SOURCE_BAD_ENVELOPE_BURST = 64;
+/** Invalid envelopes per second a source may send in the long run (~2 ms of replica CPU per second). */
+export const SOURCE_BAD_ENVELOPE_REFILL_PER_S = 1;
+/** How long a penalized source's client streams and requests are refused; it then expires by itself. */
+export const SOURCE_PENALTY_MS = 60_000;
+/** Sources remembered by the penalty table (only those that sent an invalid envelope); oldest forgotten first. */
+export const MAX_PENALIZED_SOURCES = 4096;

@@ -3,7 +3,11 @@
 // the same stream with its id; waits (receipts, signed roots) run concurrently, bounded per stream.
 // Bad input — an unreadable frame, a request with no body, an envelope that fails its checks — is
 // answered with an error or ends the stream, is logged and counted, and never reaches consensus.
-import type { Libp2p, Stream } from '@libp2p/interface';
+// Invalid envelopes are the expensive bad input (a bad signature costs ~14x a valid check), so
+// they are bounded three ways: per stream (closed after MAX_BAD_ENVELOPES_PER_STREAM, and never
+// more checks started than that), and per source address across streams and connections
+// (source-penalty.ts: over budget, the source is refused for a while without any check).
+import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import type { Logger } from '../log/logger.js';
 import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
 import { readFrames } from '../net/framing.js';
@@ -11,8 +15,13 @@ import type { ReplicaServices } from '../replica/services.js';
 import { ClientCodecError, decodeRequest, encodeResponse, type ClientRequest, type ClientResponse } from './codec.js';
 import { decodeSignedCommand, prevalidateEnvelope } from './envelope.js';
 import { StateReadError } from '../../kernel/api.js';
+import { CheckSlots } from './check-slots.js';
 import { FrameWriter } from './frame-writer.js';
 import { CLIENT_PROTOCOL, MAX_BAD_ENVELOPES_PER_STREAM, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
+import { SourcePenalties, sourceOfAddress, type SourcePenaltyLimits } from './source-penalty.js';
+
+/** How long a new stream from a penalized source stays open to answer its first requests (unchecked). */
+const REFUSED_STREAM_GRACE_MS = 200;
 
 export interface ClientServiceOptions {
   log?: Logger;
@@ -25,13 +34,45 @@ export interface ClientServiceOptions {
   maxWaitMs?: number;
   /** Most client streams open at once per connection (a client normally uses one). */
   maxStreamsPerConnection?: number;
+  /** Invalid envelopes a source may send, and its penalty (defaults: SOURCE_* in protocol.ts). */
+  sourcePenalty?: Partial<SourcePenaltyLimits>;
+  /** Monotonic clock in ms for the penalties (performance.now by default; tests pass a fake one). */
+  now?: () => number;
+  /**
+   * The source a connection's invalid envelopes are charged to: its remote IP by default
+   * (`sourceOfAddress`; peer ids are free to mint). Tests on loopback, where every client is
+   * 127.0.0.1, key by peer id instead.
+   */
+  sourceOf?: (connection: Connection) => string;
 }
 
 export interface ClientServiceHandle {
   /** Stops accepting client streams and aborts the open ones. */
   close(): Promise<void>;
   /** Counters for tests and status: requests answered, and rejected by cause. */
-  readonly counts: { requests: number; badFrames: number; badEnvelopes: number; busy: number; closedForBadEnvelopes: number };
+  readonly counts: {
+    requests: number;
+    badFrames: number;
+    badEnvelopes: number;
+    busy: number;
+    closedForBadEnvelopes: number;
+    /** Submits answered unchecked because their stream had just been closed for invalid envelopes. */
+    notChecked: number;
+    /** Streams and requests refused because their source was penalized. */
+    penalized: number;
+    /** Times a source went over its budget and was penalized. */
+    sourcesPenalized: number;
+  };
+  /** The per-source budgets (status, tests). */
+  readonly penalties: SourcePenalties;
+}
+
+/** What answering one submit needs to know about the stream it came on. */
+interface StreamContext {
+  source: string;
+  slots: CheckSlots;
+  /** Counts an invalid envelope against the stream and the source, before the next check may start. */
+  onBadEnvelope(): void;
 }
 
 export async function mountClientService(host: Libp2p, services: ReplicaServices, opts: ClientServiceOptions = {}): Promise<ClientServiceHandle> {
@@ -39,15 +80,53 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
   const maxWaitMs = opts.maxWaitMs ?? MAX_WAIT_MS;
   const open = new Set<Stream>();
   const maxBadEnvelopes = opts.maxBadEnvelopesPerStream ?? MAX_BAD_ENVELOPES_PER_STREAM;
-  const counts = { requests: 0, badFrames: 0, badEnvelopes: 0, busy: 0, closedForBadEnvelopes: 0 };
+  const counts = { requests: 0, badFrames: 0, badEnvelopes: 0, busy: 0, closedForBadEnvelopes: 0, notChecked: 0, penalized: 0, sourcesPenalized: 0 };
   const log = opts.log;
+  const penalties = new SourcePenalties(opts.sourcePenalty, opts.now);
+  const sourceOf = opts.sourceOf ?? ((c: Connection) => sourceOfAddress(c.remoteAddr));
+  if (opts.metrics) opts.metrics.countPenalizedSources = () => penalties.penalizedCount();
 
-  async function answer(req: ClientRequest): Promise<ClientResponse> {
+  /** The answer for anything from a penalized source (null if `source` is not penalized); counted. */
+  function penalizedAnswer(source: string): ClientResponse | null {
+    const left = penalties.penaltyLeftMs(source);
+    if (left <= 0) return null;
+    counts.penalized++;
+    opts.metrics?.drop('penalized-source');
+    const { burst, refillPerSecond } = penalties.limits;
+    return {
+      kind: 'error',
+      code: 'penalized',
+      message:
+        `source ${source} is refused for ${Math.ceil(left / 1000)} s more: it sent more invalid envelopes than allowed ` +
+        `(${burst} at once, ${refillPerSecond}/s after that; a bad signature costs the replica ~14x a valid one)`,
+    };
+  }
+
+  /** Checks and decodes an envelope, or answers why not; at most `st.slots` checks run at once. */
+  async function checkEnvelope(envelope: Uint8Array, st: StreamContext): Promise<ReturnType<typeof decodeSignedCommand> | ClientResponse> {
+    if (!(await st.slots.acquire())) return notCheckedAnswer();
+    try {
+      const before = penalizedAnswer(st.source);
+      if (before !== null) return before;
+      // The Ed25519 check runs on the thread pool first; decoding then finds it done.
+      await prevalidateEnvelope(envelope);
+      // A failed pool check is confirmed by the costly ZIP-215 rule on this thread: not for a
+      // source that was penalized meanwhile (by its other streams).
+      const after = penalizedAnswer(st.source);
+      if (after !== null) return after;
+      const d = decodeSignedCommand(envelope, opts.chainId === undefined ? undefined : { chainId: opts.chainId });
+      if (!d.ok) st.onBadEnvelope();
+      return d;
+    } finally {
+      st.slots.release();
+    }
+  }
+
+  async function answer(req: ClientRequest, st: StreamContext): Promise<ClientResponse> {
     switch (req.kind) {
       case 'submit': {
-        // The Ed25519 check runs on the thread pool first; decoding then finds it done.
-        await prevalidateEnvelope(req.envelope);
-        const d = decodeSignedCommand(req.envelope, opts.chainId === undefined ? undefined : { chainId: opts.chainId });
+        const d = await checkEnvelope(req.envelope, st);
+        if ('kind' in d) return d;
         if (!d.ok) {
           counts.badEnvelopes++;
           opts.metrics?.drop('invalid-command');
@@ -80,27 +159,68 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     }
   }
 
-  function onStream(stream: Stream): void {
+  function notCheckedAnswer(): ClientResponse {
+    counts.notChecked++;
+    return { kind: 'error', code: 'penalized', message: `not checked: this stream sent ${maxBadEnvelopes} invalid envelopes and is being closed` };
+  }
+
+  function onStream(stream: Stream, connection: Connection): void {
     open.add(stream);
+    const source = sourceOf(connection);
     let inFlight = 0;
     let inputEnded = false;
     let badOnStream = 0;
     let badEnvelopesOnStream = 0;
-    /** Set once the stream sent too many invalid envelopes: nothing more is read from it. */
-    let refused = false;
+    /** Why the stream is being closed (set once): what still arrives is answered unchecked, then it is reset. */
+    let refusedBy: 'bad-envelopes' | 'source' | null = null;
+    let closeTimer: NodeJS.Timeout | undefined;
     const writer = new FrameWriter(stream, (e) => {
       log?.debug({ err: e.message }, 'client stream write failed');
       stream.abort(e);
     });
     const reply = (id: number, res: ClientResponse) => writer.send(encodeResponse(id, res));
+    // Closes the stream after `graceMs`, with the answers queued by then: a timer runs after this
+    // turn's microtasks and the writer's flush (setImmediate), so the client sees why.
+    const refuse = (by: 'bad-envelopes' | 'source', graceMs = 0): void => {
+      refusedBy ??= by;
+      clearTimeout(closeTimer);
+      closeTimer = setTimeout(() => writer.closeWhenDrained(), graceMs);
+    };
+    const st: StreamContext = {
+      source,
+      // Never more checks at once than invalid envelopes the stream may still send.
+      slots: new CheckSlots(() => maxBadEnvelopes - badEnvelopesOnStream),
+      onBadEnvelope() {
+        const penaltyMs = penalties.recordFailure(source);
+        if (penaltyMs > 0) {
+          counts.sourcesPenalized++;
+          const { burst, refillPerSecond } = penalties.limits;
+          log?.warn({ source, penaltyMs, burst, refillPerSecond }, 'client source penalized: too many invalid envelopes');
+        }
+        if (++badEnvelopesOnStream === maxBadEnvelopes) {
+          counts.closedForBadEnvelopes++;
+          opts.metrics?.drop('bad-envelopes-stream-closed');
+          log?.warn({ badEnvelopes: badEnvelopesOnStream, source }, 'client stream closed: too many invalid envelopes');
+          refuse('bad-envelopes');
+        }
+      },
+    };
 
     const onFrame = (frame: Uint8Array): void => {
-      if (refused) {
-        stream.abort(new Error('client stream refused: too many invalid envelopes'));
-        return;
-      }
       let id: number;
       let req: ClientRequest;
+      if (refusedBy !== null) {
+        // Answered without any check while the stream is closing; once it is closed, reset it.
+        try {
+          ({ id } = decodeRequest(frame));
+        } catch {
+          id = 0;
+        }
+        const res = (refusedBy === 'source' ? penalizedAnswer(source) : null) ?? notCheckedAnswer();
+        if (!reply(id, res)) stream.abort(new Error(`client stream refused: ${refusedBy === 'source' ? 'source penalized' : 'too many invalid envelopes'}`));
+        else refuse(refusedBy);
+        return;
+      }
       try {
         ({ id, req } = decodeRequest(frame));
       } catch (e) {
@@ -114,6 +234,13 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
         reply(0, { kind: 'error', code: 'bad-request', message: e instanceof ClientCodecError ? e.message : 'malformed request' });
         return;
       }
+      // Frames queued by a source penalized since the stream opened: answered, not checked.
+      const refusal = penalizedAnswer(source);
+      if (refusal !== null) {
+        reply(id, refusal);
+        refuse('source');
+        return;
+      }
       if (inFlight >= maxInFlight) {
         counts.busy++;
         opts.metrics?.drop('queue-full');
@@ -122,19 +249,11 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
       }
       inFlight++;
       counts.requests++;
-      answer(req).then(
-        (res) => {
-          reply(id, res);
-          if (res.kind === 'error' && res.code === 'bad-envelope' && ++badEnvelopesOnStream === maxBadEnvelopes) {
-            counts.closedForBadEnvelopes++;
-            opts.metrics?.drop('bad-envelopes-stream-closed');
-            log?.warn({ badEnvelopes: badEnvelopesOnStream }, 'client stream closed: too many invalid envelopes');
-            // The answers already queued are sent first, so the client sees why; a further frame aborts.
-            refused = true;
-            writer.closeWhenDrained();
-          }
-        },
+      answer(req, st).then(
+        (res) => reply(id, res),
         (e: unknown) => {
+          // A receipt or roots below this replica's retention low-water mark (storage PrunedError): say so; retrying here will not help.
+          if (e instanceof Error && e.name === 'PrunedError') return reply(id, { kind: 'error', code: 'bad-request', message: e.message });
           log?.error({ err: e instanceof Error ? e.message : String(e), kind: req.kind }, 'client request failed');
           reply(id, { kind: 'error', code: 'internal', message: 'the replica failed to answer this request' });
         },
@@ -144,8 +263,17 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
       });
     };
 
+    // A new stream from a penalized source is told why at once (request id 0, the SDK ignores it)
+    // and closed after a short grace in which its first requests are answered (the SDK shows those).
+    const refusal = penalizedAnswer(source);
+    if (refusal !== null) {
+      reply(0, refusal);
+      refuse('source', REFUSED_STREAM_GRACE_MS);
+    }
+
     void readFrames(stream, onFrame, MAX_REQUEST_FRAME_BYTES).then((end) => {
       open.delete(stream);
+      clearTimeout(closeTimer);
       if (end.kind === 'error' && end.reason === 'stream') {
         // Reset or closed under us (client gone, service stopping): normal churn, not bad input.
         log?.debug({ err: end.message }, 'client stream reset');
@@ -162,12 +290,13 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     });
   }
 
-  await host.handle(CLIENT_PROTOCOL, (stream) => onStream(stream), {
+  await host.handle(CLIENT_PROTOCOL, (stream, connection) => onStream(stream, connection), {
     maxInboundStreams: opts.maxStreamsPerConnection ?? 32,
   });
 
   return {
     counts,
+    penalties,
     async close() {
       await host.unhandle(CLIENT_PROTOCOL);
       for (const s of open) s.abort(new Error('client service closed'));

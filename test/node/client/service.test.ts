@@ -61,10 +61,16 @@ describe('client service', function () {
       stream.send(encodeFrames(requests));
       const end = await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open'), 10_000))]);
       assert.notEqual(end, 'still open', 'the replica ended the stream');
-      // Requests already in flight when the limit was reached are still answered, all as bad-envelope.
+      // No more checks start than the stream may fail: exactly the limit is checked, the rest of
+      // the burst is answered unchecked, and everything is answered before the stream closes.
       const answers = frames.map((f) => decodeResponse(f).res);
-      assert.ok(answers.length >= MAX_BAD_ENVELOPES_PER_STREAM, `${answers.length} answers`);
-      assert.ok(answers.every((a) => a.kind === 'error' && a.code === 'bad-envelope'));
+      assert.equal(answers.length, MAX_BAD_ENVELOPES_PER_STREAM + 8);
+      assert.equal(answers.filter((a) => a.kind === 'error' && a.code === 'bad-envelope').length, MAX_BAD_ENVELOPES_PER_STREAM);
+      const unchecked = answers.filter((a) => a.kind === 'error' && a.code === 'penalized');
+      assert.equal(unchecked.length, 8);
+      assert.match(unchecked[0].kind === 'error' ? unchecked[0].message : '', /not checked: this stream sent 16 invalid envelopes/);
+      assert.equal(fc.handles[0].counts.badEnvelopes, MAX_BAD_ENVELOPES_PER_STREAM);
+      assert.equal(fc.handles[0].counts.notChecked, 8);
       assert.equal(fc.handles[0].counts.closedForBadEnvelopes, 1);
       // Whatever the client sends afterwards is not checked any more.
       const checked = fc.handles[0].counts.badEnvelopes;
