@@ -79,7 +79,17 @@ export interface ReplicaConfig {
   /** Addresses to listen on (default: the validator's multiaddrs). */
   listen?: string[];
   logLevel?: string;
+  /**
+   * Retention: committed blocks (with their receipts, signed roots and command index entries) kept
+   * below the tip; older ones are pruned, never past the older of the two kept snapshots. 0 keeps
+   * everything. A per-replica setting (a local disk policy that consensus never sees: an archive
+   * replica may keep everything while the others prune). Absent: DEFAULT_RETAIN_BLOCKS.
+   */
+  retainBlocks: number;
 }
+
+/** Default retention: ~100,000 blocks (weeks at a few blocks per second); short runs never prune. */
+export const DEFAULT_RETAIN_BLOCKS = 100_000;
 
 export const DEFAULT_CONSENSUS: ConsensusParams = {
   batchMax: 2000,
@@ -206,6 +216,7 @@ export function loadReplicaConfig(file: string): ReplicaConfig {
     hybridKeyFile: path(o.hybridKeyFile, 'hybridKeyFile'),
     voteKeyFile: path(o.voteKeyFile, 'voteKeyFile'),
     libp2pKeyFile: path(o.libp2pKeyFile, 'libp2pKeyFile'),
+    retainBlocks: o.retainBlocks === undefined ? DEFAULT_RETAIN_BLOCKS : int(o.retainBlocks, `${file}.retainBlocks`, 0, Number.MAX_SAFE_INTEGER),
   };
   if (o.listen !== undefined) {
     if (!Array.isArray(o.listen)) fail(`${file}.listen`, 'must be an array of multiaddrs');

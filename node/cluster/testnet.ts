@@ -21,7 +21,7 @@ import { createKernel, type Genesis, type PrincipalEntry } from '../../kernel/ap
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import { clientIdOf } from '../client/envelope.js';
 import { newLibp2pKey, peerIdOf, writeLibp2pKey } from '../net/identity.js';
-import { DEFAULT_CONSENSUS, validateCluster, type ClusterFile, type ConsensusParams, type ReplicaConfig, type ValidatorEntry } from './config.js';
+import { DEFAULT_CONSENSUS, DEFAULT_RETAIN_BLOCKS, validateCluster, type ClusterFile, type ConsensusParams, type ReplicaConfig, type ValidatorEntry } from './config.js';
 
 export class TestnetError extends Error {
   constructor(message: string) {
@@ -138,6 +138,7 @@ export async function generateTestnet(o: TestnetOptions): Promise<TestnetResult>
       voteKeyFile: 'keys/vote.key.json',
       libp2pKeyFile: 'keys/libp2p.key.json',
       logLevel: 'info',
+      retainBlocks: DEFAULT_RETAIN_BLOCKS,
     };
     const cfgFile = join(rdir, 'config.json');
     writeFileSync(cfgFile, JSON.stringify(cfg, null, 2) + '\n', { mode: 0o600 });

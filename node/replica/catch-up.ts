@@ -301,7 +301,8 @@ export class CatchUp {
       case 'statusRequest': {
         const snapshotHeight = await store.snapshotHeight();
         const s = this.o.node.status();
-        return { type: 'statusResponse', committedHeight: store.tip, executedHeight: this.o.node.executedTip, view: s.view, lowestBlockHeight: 1, snapshotHeight };
+        // Blocks below the retention low-water mark are gone: a peer further behind takes the snapshot path.
+        return { type: 'statusResponse', committedHeight: store.tip, executedHeight: this.o.node.executedTip, view: s.view, lowestBlockHeight: Math.max(1, store.prunedBelow), snapshotHeight };
       }
       case 'blocksRequest': {
         const blocks: CommittedBlock[] = [];

@@ -1,6 +1,6 @@
 // Starts one replica from its config file: checks its keys against cluster.json, opens its
 // database (recovering from it), joins the validator network, mounts the catch-up and client
-// services, serves metrics, and starts the consensus loop. `knhk start` and tests use this.
+// services, serves metrics, starts the retention pruner and the consensus loop. `knhk start` and tests use this.
 import { bytesEqual, fromHex, toHex } from '../../crypto/bytes.js';
 import { readEd25519KeyFile, readHybridSecretKey } from '../../crypto/keyfile.js';
 import { hybridPublicKeyOf } from '../../crypto/hybrid.js';
@@ -13,6 +13,7 @@ import { ReplicaMetrics } from '../metrics/replica-metrics.js';
 import { createHost } from '../net/host.js';
 import { peerIdOf, readLibp2pKey } from '../net/identity.js';
 import { ValidatorNetwork } from '../net/validator-network.js';
+import { Pruner } from '../storage/pruner.js';
 import { ReplicaStore } from '../storage/replica-store.js';
 import { CatchUp } from './catch-up.js';
 import { ed25519ConsensusCrypto } from './consensus-crypto.js';
@@ -109,6 +110,10 @@ export async function startReplica(configFile: string, opts: StartOptions = {}):
     let reportFailure: (e: Error) => void = () => undefined;
     const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
     node.onFatal((e) => reportFailure(e));
+    // Retention: prunes old blocks after each snapshot write (config.retainBlocks; 0 keeps all).
+    const pruner = new Pruner(store, { retainBlocks: config.retainBlocks, metrics, log });
+    pruner.start();
+    cleanups.push(() => pruner.stop());
     node.start();
     log.info({ id: config.id, listen: host.getMultiaddrs().map(String), tip: store.tip }, 'replica started');
     return { node, metrics, cluster, config, failed, stop: stopAll };

@@ -35,6 +35,20 @@ export class StoreFormatError extends Error {
   }
 }
 
+/**
+ * A read below this replica's retention low-water mark (node/storage/pruner.ts deleted it). The
+ * message says what is gone and why; `lowWaterMark` is the lowest height still kept.
+ */
+export class PrunedError extends Error {
+  constructor(
+    message: string,
+    readonly lowWaterMark: number,
+  ) {
+    super(message);
+    this.name = 'PrunedError';
+  }
+}
+
 type Obj = { [k: string]: CanonicalValue };
 
 function field<T extends CanonicalValue>(o: Obj, k: string, what: string, check: (v: CanonicalValue) => boolean): T {
@@ -217,4 +231,25 @@ export function encodeCommandLocation(height: number, index: number): Uint8Array
 export function decodeCommandLocation(bytes: Uint8Array): { height: number; index: number } {
   const o = asObj(bytes, 'command index');
   return { height: field(o, 'height', 'command index', isNum), index: field(o, 'index', 'command index', isNum) };
+}
+
+// ---- pruned commands (retention) ----
+
+/**
+ * Per client: the highest seq whose index entry the pruner deleted, and the height it was ordered
+ * at. A (client, seq) at or below it is never executed again (the kernel's per-client seq only
+ * grows), so a replay is refused with PrunedError instead of being ordered a second time.
+ */
+export interface PrunedCommands {
+  seq: number;
+  height: number;
+}
+
+export function encodePrunedCommands(p: PrunedCommands): Uint8Array {
+  return canonicalEncode({ seq: p.seq, height: p.height });
+}
+
+export function decodePrunedCommands(bytes: Uint8Array): PrunedCommands {
+  const o = asObj(bytes, 'pruned commands');
+  return { seq: field(o, 'seq', 'pruned commands', isNum), height: field(o, 'height', 'pruned commands', isNum) };
 }

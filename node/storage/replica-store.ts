@@ -9,6 +9,11 @@
 // appends every write to one log), and while a sync is in flight later commits wait for the next
 // one. `saveCommit` resolves only once the commit is durable, so receipts are never acknowledged
 // from volatile state.
+//
+// Retention (node/storage/pruner.ts decides when): `pruneStep` deletes the oldest heights' blocks,
+// executions, signed roots and index entries in bounded batches, each batch together with the new
+// low-water mark `meta:pruned-below` (one atomic level batch, in increasing height order), so a
+// crash at any point leaves a database whose mark says exactly what is gone.
 import { mkdirSync } from 'node:fs';
 import { Level } from 'level';
 import { SafetyFile } from './safety-file.js';
@@ -19,16 +24,19 @@ import {
   decodeCommandLocation,
   decodeCommittedBlock,
   decodeExecution,
+  decodePrunedCommands,
   decodeSafety,
   decodeSignedRoots,
   decodeSnapshot,
   encodeCommandLocation,
   encodeCommittedBlock,
   encodeExecution,
+  encodePrunedCommands,
   encodeSafety,
   encodeSignedRoots,
   encodeSnapshot,
   DATA_FORMAT,
+  PrunedError,
   StoreCorruptError,
   StoreFormatError,
   type ExecutionRecord,
@@ -43,10 +51,13 @@ const KEY = {
   snapshotPrev: 'meta:snapshot-prev',
   syncMarker: 'meta:sync',
   format: 'meta:format',
+  /** Lowest height still kept: every height below it has been pruned (absent: nothing pruned). */
+  prunedBelow: 'meta:pruned-below',
   block: (height: number) => `block:${h16(height)}`,
   exec: (height: number) => `exec:${h16(height)}`,
   roots: (height: number) => `roots:${h16(height)}`,
   command: (client: string, seq: number) => `cmd:${client}:${h16(seq)}`,
+  prunedCommands: (client: string) => `cmdpruned:${client}`,
 };
 
 /** Everything one commit writes, in one batch. */
@@ -74,9 +85,14 @@ export class ReplicaStore {
     readonly dir: string,
     /** Highest height whose commit batch has been written (and for which reads are served). */
     private tipHeight: number,
+    /** Retention low-water mark: heights below it are pruned (0 and 1: nothing is). */
+    private lowWater: number,
   ) {
     this.issuedTip = tipHeight;
   }
+
+  /** Called after a snapshot write landed (the pruner listens: a new snapshot may allow pruning). */
+  onSnapshotSaved: ((height: number) => void) | null = null;
 
   /** Highest height whose commit batch has been issued (written or queued). */
   private issuedTip: number;
@@ -93,14 +109,17 @@ export class ReplicaStore {
       await db.close();
       throw e;
     }
-    const tipBytes = await db.get(KEY.tip);
-    let tip = 0;
-    if (tipBytes !== undefined) {
-      const t = new DataView(tipBytes.buffer, tipBytes.byteOffset, tipBytes.byteLength);
-      if (tipBytes.length !== 8) throw new StoreCorruptError('tip', 'length');
-      tip = t.getUint32(0) * 0x1_0000_0000 + t.getUint32(4);
+    let tip: number;
+    let lowWater: number;
+    try {
+      tip = heightFrom(await db.get(KEY.tip), 'tip');
+      lowWater = heightFrom(await db.get(KEY.prunedBelow), 'pruned-below mark');
+    } catch (e) {
+      await safetyFile.close();
+      await db.close();
+      throw e;
     }
-    return new ReplicaStore(db, safetyFile, dir, tip);
+    return new ReplicaStore(db, safetyFile, dir, tip, lowWater);
   }
 
   /** Marks a new database with DATA_FORMAT; refuses one of another format (a database with a tip but no marker is format 1). */
@@ -127,6 +146,11 @@ export class ReplicaStore {
   /** Highest committed-and-executed height stored (0 = only genesis). */
   get tip(): number {
     return this.tipHeight;
+  }
+
+  /** Retention low-water mark: every height below it has been pruned (0 or 1: none has). */
+  get prunedBelow(): number {
+    return this.lowWater;
   }
 
   private enqueue(op: () => Promise<void>, synced = false): Promise<void> {
@@ -230,25 +254,50 @@ export class ReplicaStore {
     return (await this.db.get(KEY.block(height))) ?? null;
   }
 
+  /** Throws PrunedError below the low-water mark (receipts asked for there are gone, not pending). */
   async getExecution(height: number): Promise<ExecutionRecord | null> {
+    this.refusePruned(height, 'receipts');
     const b = await this.db.get(KEY.exec(height));
     return b === undefined ? null : decodeExecution(b);
   }
 
-  /** Where the first execution of (client, seq) put its receipt, if it was executed here. */
+  /**
+   * Where the first execution of (client, seq) put its receipt, if it was executed here. Throws
+   * PrunedError when the pruner deleted this client's index entries up to a seq at or above `seq`:
+   * such a command is never executed again, and its receipt is gone from this replica.
+   */
   async lookupCommand(client: string, seq: number): Promise<{ height: number; index: number } | null> {
     const b = await this.db.get(KEY.command(client, seq));
-    return b === undefined ? null : decodeCommandLocation(b);
+    if (b !== undefined) return decodeCommandLocation(b);
+    if (this.lowWater <= 1) return null;
+    const p = await this.db.get(KEY.prunedCommands(client));
+    if (p === undefined) return null;
+    const pruned = decodePrunedCommands(p);
+    if (seq > pruned.seq) return null;
+    const where = seq === pruned.seq ? `height ${pruned.height}` : `a height at or below ${pruned.height}`;
+    throw new PrunedError(
+      `receipt pruned: (client ${client}, seq ${seq}) was ordered at ${where}, below this replica's retention low-water mark ${this.lowWater}; ` +
+        'it is not executed again (this client has used later sequence numbers)',
+      this.lowWater,
+    );
+  }
+
+  private refusePruned(height: number, what: string): void {
+    if (height < this.lowWater) throw new PrunedError(`${what} pruned: height ${height} is below this replica's retention low-water mark ${this.lowWater}`, this.lowWater);
   }
 
   // ---- signed roots ----
 
   saveSignedRoots(s: SignedRoots): Promise<void> {
+    // Signed late for a height the pruner already passed: nothing would ever delete it.
+    if (s.height < this.lowWater) return Promise.resolve();
     const bytes = encodeSignedRoots(s);
     return this.enqueue(() => this.db.put(KEY.roots(s.height), bytes));
   }
 
+  /** Throws PrunedError below the low-water mark. */
   async getSignedRoots(height: number): Promise<SignedRoots | null> {
+    this.refusePruned(height, 'signed roots');
     const b = await this.db.get(KEY.roots(height));
     return b === undefined ? null : decodeSignedRoots(b);
   }
@@ -262,9 +311,12 @@ export class ReplicaStore {
       const prev = await this.db.get(KEY.snapshot);
       const ops: Array<{ type: 'put'; key: string; value: Uint8Array }> = [{ type: 'put', key: KEY.snapshot, value: bytes }];
       if (prev !== undefined) ops.push({ type: 'put', key: KEY.snapshotPrev, value: prev });
+      // Heights of the two kept snapshots, for retention (prev decoded only if never learnt).
+      const prevHeight = prev === undefined ? 0 : (this.knownSnapshotHeight ?? decodeSnapshot(prev).at.block.height);
       await this.db.batch(ops, { sync: true });
       this.knownSnapshotHeight = s.at.block.height;
-    }, true);
+      this.knownPrevSnapshotHeight = prevHeight;
+    }, true).then(() => this.onSnapshotSaved?.(s.at.block.height));
   }
 
   async loadSnapshot(): Promise<SnapshotRecord | null> {
@@ -284,6 +336,22 @@ export class ReplicaStore {
   }
 
   private knownSnapshotHeight: number | null = null;
+  private knownPrevSnapshotHeight: number | null = null;
+
+  /**
+   * Height of the older of the two kept snapshots (the only one if there is one; 0: none). The
+   * pruner keeps every block from it on: recovery restores the newer snapshot and replays the blocks
+   * after it, and catch-up may serve either snapshot followed by the blocks after it.
+   */
+  async oldestSnapshotHeight(): Promise<number> {
+    const newest = await this.snapshotHeight();
+    if (this.knownPrevSnapshotHeight === null) {
+      const b = await this.db.get(KEY.snapshotPrev);
+      this.knownPrevSnapshotHeight = b === undefined ? 0 : decodeSnapshot(b).at.block.height;
+    }
+    const prev = this.knownPrevSnapshotHeight;
+    return prev === 0 ? newest : Math.min(prev, newest);
+  }
 
   /** The newest stored snapshot with at least `blocksAfter` committed blocks stored after it. */
   async loadServableSnapshot(blocksAfter: number): Promise<SnapshotRecord | null> {
@@ -317,10 +385,89 @@ export class ReplicaStore {
     }, true);
   }
 
+  // ---- retention ----
+
+  /**
+   * Deletes the oldest kept heights, from the low-water mark up to (not including) `below` — at
+   * most `maxBlocks` heights, and no more once `maxCommands` commands are gathered (one block always
+   * goes whole) — with their executions, signed roots and command index entries, and raises the
+   * low-water mark, all in one atomic batch through the write queue. Returns what was pruned, or
+   * null when nothing below `below` (capped at the tip) is left. `blocks` counts the stored blocks
+   * deleted (a gap below an installed snapshot is skipped over in one step). The caller keeps `below` at or
+   * under the older kept snapshot (pruner.ts), so recovery and catch-up serving keep working.
+   */
+  async pruneStep(below: number, maxBlocks: number, maxCommands: number): Promise<{ from: number; to: number; blocks: number; commands: number } | null> {
+    const from = Math.max(this.lowWater, 1);
+    const end = Math.min(below, this.tipHeight);
+    if (from >= end || this.closed) return null;
+    // Stored blocks never change, so they are read outside the queue. Heights below a snapshot
+    // installed by catch-up were never stored here: such a gap is skipped in one seek.
+    const commands: Array<{ client: string; seq: number }> = [];
+    const heights: number[] = [];
+    let to = from;
+    while (to < end && heights.length < maxBlocks && (heights.length === 0 || commands.length < maxCommands)) {
+      const b = await this.db.get(KEY.block(to));
+      if (b === undefined) {
+        to = await this.nextStoredBlock(to + 1, end);
+        continue;
+      }
+      for (const c of decodeCommittedBlock(b).block.commands) commands.push({ client: c.client, seq: c.seq });
+      heights.push(to++);
+    }
+    // Index entries are read inside the queue: a replay ordered again meanwhile rewrites its entry to
+    // a newer height, which must stay.
+    let deletedCommands = 0;
+    await this.enqueue(async () => {
+      const ops: Array<{ type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }> = [];
+      const keys = commands.map((c) => KEY.command(c.client, c.seq));
+      const locations = keys.length === 0 ? [] : await this.db.getMany(keys);
+      const highest = new Map<string, { seq: number; height: number }>();
+      for (let i = 0; i < keys.length; i++) {
+        const b = locations[i];
+        if (b === undefined) continue;
+        const loc = decodeCommandLocation(b);
+        if (loc.height >= to) continue;
+        ops.push({ type: 'del', key: keys[i] });
+        deletedCommands++;
+        const { client, seq } = commands[i];
+        const h = highest.get(client);
+        if (h === undefined || seq > h.seq) highest.set(client, { seq, height: loc.height });
+      }
+      const clients = [...highest.keys()];
+      const stored = clients.length === 0 ? [] : await this.db.getMany(clients.map(KEY.prunedCommands));
+      clients.forEach((client, i) => {
+        const was = stored[i] === undefined ? null : decodePrunedCommands(stored[i]!);
+        const now = highest.get(client)!;
+        if (was === null || now.seq > was.seq) ops.push({ type: 'put', key: KEY.prunedCommands(client), value: encodePrunedCommands(now) });
+      });
+      for (const h of heights) ops.push({ type: 'del', key: KEY.block(h) }, { type: 'del', key: KEY.exec(h) }, { type: 'del', key: KEY.roots(h) });
+      ops.push({ type: 'put', key: KEY.prunedBelow, value: tipBytes(to) });
+      // Unsynced: a later synced write (the next commit) makes it durable; LevelDB's log keeps
+      // batches in order, so a crash loses whole batches from the end, never part of one.
+      await this.db.batch(ops, { sync: false });
+      this.lowWater = to;
+    });
+    return { from, to, blocks: heights.length, commands: deletedCommands };
+  }
+
+  /** Lowest height in [from, end) with a stored block, or `end`. */
+  private async nextStoredBlock(from: number, end: number): Promise<number> {
+    for await (const k of this.db.keys({ gte: KEY.block(from), lt: KEY.block(end), limit: 1 })) return parseInt(k.slice('block:'.length), 16);
+    return end;
+  }
+
   /** Waits until every write issued so far has landed. */
   flush(): Promise<void> {
     return this.writeChain;
   }
+}
+
+/** A stored 8-byte big-endian height (tip, low-water mark); absent = 0. */
+function heightFrom(b: Uint8Array | undefined, what: string): number {
+  if (b === undefined) return 0;
+  if (b.length !== 8) throw new StoreCorruptError(what, 'length');
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return v.getUint32(0) * 0x1_0000_0000 + v.getUint32(4);
 }
 
 function tipBytes(height: number): Uint8Array {
