@@ -73,6 +73,8 @@ interface StreamContext {
   slots: CheckSlots;
   /** Counts an invalid envelope against the stream and the source, before the next check may start. */
   onBadEnvelope(): void;
+  /** The source is penalized: answer what is queued, then close the stream. */
+  onPenalized(): void;
 }
 
 export async function mountClientService(host: Libp2p, services: ReplicaServices, opts: ClientServiceOptions = {}): Promise<ClientServiceHandle> {
@@ -107,13 +109,19 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     if (!(await st.slots.acquire())) return notCheckedAnswer();
     try {
       const before = penalizedAnswer(st.source);
-      if (before !== null) return before;
+      if (before !== null) {
+        st.onPenalized();
+        return before;
+      }
       // The Ed25519 check runs on the thread pool first; decoding then finds it done.
       await prevalidateEnvelope(envelope);
       // A failed pool check is confirmed by the costly ZIP-215 rule on this thread: not for a
-      // source that was penalized meanwhile (by its other streams).
+      // source that was penalized meanwhile (by this or its other streams).
       const after = penalizedAnswer(st.source);
-      if (after !== null) return after;
+      if (after !== null) {
+        st.onPenalized();
+        return after;
+      }
       const d = decodeSignedCommand(envelope, opts.chainId === undefined ? undefined : { chainId: opts.chainId });
       if (!d.ok) st.onBadEnvelope();
       return d;
@@ -204,6 +212,7 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
           refuse('bad-envelopes');
         }
       },
+      onPenalized: () => refuse('source'),
     };
 
     const onFrame = (frame: Uint8Array): void => {
