@@ -31,8 +31,8 @@ export { applyBatch, KernelUsageError } from './apply.js';
 export { previewDecision, type DecisionPreview } from './preview.js';
 export { readState, StateReadError } from './read.js';
 /** stateRoot(state), snapshotState(state), restoreState(bytes), forkState(state), StaleStateError. */
-export { stateRoot, snapshotState, restoreState, forkState, StaleStateError } from './state/handle.js';
-export { SnapshotError } from './state/snapshot.js';
+export { stateRoot, snapshotState, snapshotEncoder, stateKeyCount, restoreState, forkState, StaleStateError } from './state/handle.js';
+export { SnapshotError, SnapshotEncoder } from './state/snapshot.js';
 /** Descriptor compiler: compileDescriptor(source) throws DescriptorCompileError (errors name paths). */
 export { compileDescriptor, descriptorHash, DescriptorCompileError } from './descriptor/compile.js';
 export type { CompiledDescriptor, DescriptorError } from './descriptor/compiled.js';

@@ -7,7 +7,7 @@ import type { CompiledDescriptor } from '../descriptor/compiled.js';
 import type { KernelState } from '../types.js';
 import { K } from './keys.js';
 import { stateProblem } from './invariants.js';
-import { decodeSnapshot, encodeSnapshot, SnapshotError } from './snapshot.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotEncoder, SnapshotError } from './snapshot.js';
 import { Store } from './store.js';
 
 export class StaleStateError extends Error {
@@ -71,6 +71,16 @@ export function forkState(state: KernelState): KernelState {
 
 export function snapshotState(state: KernelState): Uint8Array {
   return encodeSnapshot(storeOf(state).store);
+}
+
+/** An encoder of snapshotState(state)'s bytes that works in slices (see SnapshotEncoder). */
+export function snapshotEncoder(state: KernelState): SnapshotEncoder {
+  return new SnapshotEncoder(storeOf(state).store);
+}
+
+/** Number of keys in the state (what a snapshot's size and cost grow with). */
+export function stateKeyCount(state: KernelState): number {
+  return storeOf(state).store.size;
 }
 
 /** Rebuilds a state from snapshot bytes; throws SnapshotError on anything malformed or unusable. */

@@ -15,19 +15,20 @@ import type { Block, ConsensusConfig, ConsensusCrypto, Effect, Input, Message, Q
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import type { HybridSecretKey } from '../../crypto/hybrid.js';
 import type { HybridWorkerPool } from '../../crypto/worker-pool.js';
-import { readState, snapshotState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
+import { readState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
 import { prevalidateEnvelope } from '../client/envelope.js';
 import type { ClusterFile } from '../cluster/config.js';
 import type { Logger } from '../log/logger.js';
 import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
 import type { ValidatorNetwork } from '../net/validator-network.js';
 import { decodeConsensusMessage, encodeConsensusMessage, type WireLimits } from '../proto/consensus-codec.js';
-import type { ExecutionRecord } from '../storage/records.js';
+import type { ExecutionRecord, SnapshotRecord } from '../storage/records.js';
 import type { ReplicaStore } from '../storage/replica-store.js';
 import { executeBlock } from './executor.js';
 import { ProofTree } from './proof-tree.js';
 import { consensusRecovery, recover } from './recovery.js';
 import { RootsSigner } from './roots-signer.js';
+import { SNAPSHOT_DEFAULTS, SnapshotWriter } from './snapshot-writer.js';
 import type { ClientCommand, ReceiptRecord, ReplicaServices, ReplicaStatus, SignedRoots } from './services.js';
 import { Waiters } from './waiters.js';
 
@@ -89,6 +90,7 @@ export class ReplicaNode implements ReplicaServices {
   private readonly rootsWaiters = new Waiters<SignedRoots>();
   private readonly admittedAt = new Map<string, number>();
   private readonly signer: RootsSigner;
+  private readonly snapshots: SnapshotWriter<Omit<SnapshotRecord, 'state'>>;
   private readonly leaderOf: (view: number) => number;
   /** Highest committed height any peer reported (catch-up fills it in). */
   peerHeight = 0;
@@ -109,6 +111,12 @@ export class ReplicaNode implements ReplicaServices {
       (s) => this.onSigned(s),
       (h, e) => o.log.error({ height: h, err: e.message }, 'signing execution roots failed'),
     );
+    this.snapshots = new SnapshotWriter({
+      every: o.cluster.consensus.snapshotEvery,
+      ...SNAPSHOT_DEFAULTS,
+      save: (_height, meta, state) => o.store.saveSnapshot({ ...meta, state }),
+      onError: (e) => o.log.error({ err: e.message }, 'snapshot write failed'),
+    });
   }
 
   /** Opens the replica on its store: recovers safety state, chain tip and kernel state. */
@@ -139,6 +147,7 @@ export class ReplicaNode implements ReplicaServices {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.snapshots.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.signer.close();
@@ -300,7 +309,6 @@ export class ReplicaNode implements ReplicaServices {
         this.maxExecutedSeq.set(c.client, c.seq);
       }
     }
-    const snapshot = block.height % this.o.cluster.consensus.snapshotEvery === 0 ? snapshotState(this.kernel) : null;
     this.o.metrics.commits.inc();
     this.o.metrics.committedCommands.inc(ex.commands.length);
     this.o.metrics.executedHeight.set(block.height);
@@ -313,10 +321,11 @@ export class ReplicaNode implements ReplicaServices {
         this.fatal?.(e);
       },
     );
-    if (snapshot !== null) {
-      const s = { at: { block, qc }, stateRoot: ex.execution.stateRoot, receiptsRoot: ex.execution.receiptsRoot, state: snapshot };
-      this.o.store.saveSnapshot(s).catch((e: Error) => this.o.log.error({ err: e.message }, 'snapshot write failed'));
-    }
+    this.snapshots.afterBlock(block.height, ex.commands.length, this.kernel, () => ({
+      at: { block, qc },
+      stateRoot: ex.execution.stateRoot,
+      receiptsRoot: ex.execution.receiptsRoot,
+    }));
   }
 
   private onDurable(block: Block, execution: ExecutionRecord, commands: Array<{ client: string; seq: number; index: number }>): void {
