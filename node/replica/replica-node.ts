@@ -390,7 +390,8 @@ export class ReplicaNode implements ReplicaServices {
         if (loc !== null || this.recentIndex.has(k)) return;
         this.admit(k, command);
       },
-      (e: Error) => this.o.log.error({ err: e.message }, 'command index lookup failed'),
+      // A replay of a pruned (client, seq) (storage PrunedError) is refused, never ordered again; waitForReceipt says why.
+      (e: Error) => (e.name === 'PrunedError' ? this.o.log.debug({ client: command.client, seq: command.seq }, 'replay of a pruned command refused') : this.o.log.error({ err: e.message }, 'command index lookup failed')),
     );
   }
 

@@ -274,10 +274,11 @@ export class ReplicaStore {
     if (p === undefined) return null;
     const pruned = decodePrunedCommands(p);
     if (seq > pruned.seq) return null;
-    const where = seq === pruned.seq ? `height ${pruned.height}` : `a height at or below ${pruned.height}`;
+    // The exact height is known for the client's highest pruned seq; an older one was ordered no later.
+    const height = seq === pruned.seq ? `height ${pruned.height}` : `height at most ${pruned.height}`;
     throw new PrunedError(
-      `receipt pruned: (client ${client}, seq ${seq}) was ordered at ${where}, below this replica's retention low-water mark ${this.lowWater}; ` +
-        'it is not executed again (this client has used later sequence numbers)',
+      `receipt pruned: ${height} is below this replica's retention low-water mark ${this.lowWater} (client ${client}, seq ${seq}); ` +
+        'this (client, seq) is never executed again',
       this.lowWater,
     );
   }

@@ -1,0 +1,171 @@
+// Retention on a live cluster (real replicas in this process): replicas with a tiny retainBlocks
+// prune their databases; a replay of a pruned command is refused with the clear error and not
+// executed; a restarted replica recovers from its pruned database (snapshot + remaining blocks); a
+// fresh replica catches up from the pruned peers through a snapshot (their blocks start above its
+// tip, so no block path exists); and a replica restored from a snapshot, which lacks the old command
+// index, lets the replay be ordered but the kernel refuses it (never executed twice).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bytesEqual } from '../../../crypto/bytes.js';
+import { readEd25519KeyFile } from '../../../crypto/keyfile.js';
+import { decodeReceipt } from '../../../kernel/api.js';
+import { encodeSignedCommand } from '../../../node/client/envelope.js';
+import { ClientTransport } from '../../../node/client/transport.js';
+import { freePorts } from '../../../node/cluster/ports.js';
+import { generateTestnet, type TestnetResult } from '../../../node/cluster/testnet.js';
+import { createLogger, silentLogger } from '../../../node/log/logger.js';
+import { startReplica, type RunningReplica } from '../../../node/replica/run.js';
+import { PrunedError } from '../../../node/storage/records.js';
+
+const testLog = (replica: number) => (process.env.KNHK_TEST_LOG ? createLogger({ level: process.env.KNHK_TEST_LOG as 'debug', replica }) : silentLogger());
+
+function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = performance.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = async () => {
+      if (await cond()) resolve();
+      else if (performance.now() > end) reject(new Error(`not met in ${ms} ms: ${what}`));
+      else setTimeout(tick, 100);
+    };
+    void tick();
+  });
+}
+
+/** Resolves once `value()` has not changed for `quietMs`. */
+async function untilStable(value: () => number, quietMs: number, ms: number): Promise<void> {
+  let last = value();
+  let since = performance.now();
+  await until(
+    () => {
+      const v = value();
+      if (v !== last) [last, since] = [v, performance.now()];
+      return performance.now() - since >= quietMs;
+    },
+    ms,
+    'value stable',
+  );
+}
+
+const RETAIN = 3;
+const SNAPSHOT_EVERY = 5;
+const HEIGHT = 30;
+
+describe('node/replica retention on a live cluster', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let net: TestnetResult;
+  const replicas: Array<RunningReplica | null> = [null, null, null, null];
+  let client: string;
+  let put: (seq: number, value: string) => Uint8Array;
+  let lastSeq = 0;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'knhk-retention-'));
+    const ports = await freePorts(4);
+    // Far-behind catch-up by blocks stays allowed (huge snapshotCatchUpBlocks): only pruning can
+    // force the snapshot path below.
+    net = await generateTestnet({ nodes: 4, dir, descriptor: 'kv', clients: 4, ports: { p2p: ports, metrics: [0, 0, 0, 0] }, consensus: { viewTimeoutMs: 400, retainCommittedBlocks: 8, snapshotEvery: SNAPSHOT_EVERY, snapshotCatchUpBlocks: 1_000_000 } });
+    for (const f of net.configFiles) writeFileSync(f, JSON.stringify({ ...JSON.parse(readFileSync(f, 'utf8')), retainBlocks: RETAIN }));
+    // Replica 3 stays down: it joins from nothing at the end.
+    for (let i = 0; i < 3; i++) replicas[i] = await startReplica(net.configFiles[i], { log: testLog(i), serveMetrics: false });
+    const key = readEd25519KeyFile(net.clients[0].file);
+    client = net.clients[0].keyId;
+    put = (seq, value) => encodeSignedCommand(key.secretKey, { principal: client, seq, type: 'put', fields: { key: 'k', value } });
+    // One command in flight at a time (the kernel wants each client's seqs in order).
+    for (let seq = 1; replicas[0]!.node.status().executedHeight < HEIGHT; seq++) {
+      replicas[seq % 3]!.node.submit({ client, seq, bytes: put(seq, `v${seq}`) });
+      assert.ok(await replicas[seq % 3]!.node.waitForReceipt(client, seq, 10_000), `seq ${seq}`);
+      lastSeq = seq;
+    }
+  });
+  after(async () => {
+    for (const r of replicas) await r?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const live = () => replicas.filter((r): r is RunningReplica => r !== null);
+
+  it('prunes every replica below its older kept snapshot and keeps everything above', async () => {
+    for (const r of live()) {
+      const store = r.node.store;
+      await until(() => store.prunedBelow > HEIGHT - 2 * SNAPSHOT_EVERY - RETAIN, 20_000, `replica ${r.config.id} pruned (mark ${store.prunedBelow})`);
+      await untilStable(() => store.prunedBelow, 500, 10_000);
+      const mark = store.prunedBelow;
+      assert.ok(mark <= (await store.oldestSnapshotHeight()), 'never past the older kept snapshot');
+      assert.equal(await store.getCommitted(1), null);
+      assert.equal(await store.getCommitted(mark - 1), null);
+      for (let height = mark; height <= store.tip; height++) assert.ok(await store.getCommitted(height), `block ${height} kept`);
+      assert.equal(await r.metrics.value('knhk_retention_low_water_mark'), mark);
+      assert.ok((await r.metrics.value('knhk_pruned_blocks_total')) >= mark - 1);
+    }
+  });
+
+  it('a restarted replica rebuilds its state from its pruned database (snapshot + remaining blocks)', async () => {
+    const before = replicas[1]!.node.status().executedHeight;
+    const mark = replicas[1]!.node.store.prunedBelow;
+    await replicas[1]!.stop();
+    replicas[1] = await startReplica(net.configFiles[1], { log: testLog(1), serveMetrics: false });
+    assert.equal(replicas[1].node.status().executedHeight, before, 'recovered its tip');
+    assert.ok(replicas[1].node.store.prunedBelow >= mark);
+    assert.equal(replicas[1].node.localRead('kv/k'), `v${lastSeq}`, 'same state as before the restart');
+    // And it keeps executing with the others, to the same roots.
+    const seq = ++lastSeq;
+    replicas[1].node.submit({ client, seq, bytes: put(seq, `v${seq}`) });
+    const mine = await replicas[1].node.waitForReceipt(client, seq, 10_000);
+    const theirs = await replicas[0]!.node.waitForReceipt(client, seq, 10_000);
+    assert.ok(mine && theirs && bytesEqual(mine.stateRoot, theirs.stateRoot));
+  });
+
+  // Replica 1 since its restart: the others still answer seq 1 from the executions they hold in
+  // memory (the last 128 heights), which this tiny retention undercuts.
+  it('refuses a replay of a pruned command with the clear error, on the replica API and the client protocol, and does not execute it', async () => {
+    const heights = live().map((r) => r.node.status().height);
+    const r0 = replicas[1]!;
+    r0.node.submit({ client, seq: 1, bytes: put(1, 'v1') });
+    await assert.rejects(r0.node.waitForReceipt(client, 1, 3000), (e: Error) => {
+      assert.ok(e instanceof PrunedError, String(e));
+      assert.match(e.message, new RegExp(`^receipt pruned: height (at most )?\\d+ is below this replica's retention low-water mark ${r0.node.store.prunedBelow} \\(client ${client}, seq 1\\)`));
+      return true;
+    });
+    const t = await ClientTransport.create(r0.cluster);
+    try {
+      const submitted = await t.channels[1].request({ kind: 'submit', envelope: put(1, 'v1'), wait: true, timeoutMs: 3000 }, 6000);
+      assert.equal(submitted.kind, 'error');
+      assert.ok(submitted.kind === 'error' && submitted.code === 'bad-request' && /^receipt pruned: .* low-water mark \d+/.test(submitted.message), JSON.stringify(submitted));
+      const awaited = await t.channels[1].request({ kind: 'awaitReceipt', client, seq: 1, timeoutMs: 3000 }, 6000);
+      assert.ok(awaited.kind === 'error' && awaited.code === 'bad-request' && awaited.message.startsWith('receipt pruned: '), JSON.stringify(awaited));
+    } finally {
+      await t.close();
+    }
+    // Nothing was ordered: the idle chain stays where it was, and k keeps its newest value.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(live().map((r) => r.node.status().height), heights);
+    for (const r of live()) assert.equal(r.node.localRead('kv/k'), `v${lastSeq}`);
+  });
+
+  it('a fresh replica catches up from the pruned peers through a verified snapshot', async () => {
+    const target = replicas[0]!.node.status().executedHeight;
+    assert.ok(replicas[0]!.node.store.prunedBelow > 1, 'block 1 is gone everywhere: only the snapshot path can work');
+    replicas[3] = await startReplica(net.configFiles[3], { log: testLog(3), serveMetrics: false });
+    await until(() => replicas[3]!.node.status().executedHeight >= target, 30_000, 'replica 3 caught up');
+    assert.ok((await replicas[3].metrics.value('knhk_snapshots_loaded_total')) >= 1, 'through a snapshot');
+    const a = await replicas[3].node.store.getExecution(target);
+    const b = await replicas[0]!.node.store.getExecution(target);
+    assert.ok(a && b && bytesEqual(a.stateRoot, b.stateRoot), 'same state root at the target height');
+    assert.equal(replicas[3].node.localRead('kv/k'), `v${lastSeq}`);
+  });
+
+  it('a replay sent to a replica without the old index (restored from a snapshot) is ordered but never executed twice', async () => {
+    const r3 = replicas[3]!;
+    r3.node.submit({ client, seq: 2, bytes: put(2, 'v2') });
+    const r = await r3.node.waitForReceipt(client, 2, 15_000);
+    assert.ok(r, 'ordered: this replica could not tell it was executed before');
+    const receipt = decodeReceipt(r.receiptBytes);
+    assert.equal(receipt.result, 'failed');
+    assert.equal(receipt.ruleId, 'kernel.replay');
+    for (const x of live()) await until(() => x.node.status().executedHeight >= r.height, 10_000, `replica ${x.config.id} executed the replay's block`);
+    for (const x of live()) assert.equal(x.node.localRead('kv/k'), `v${lastSeq}`, 'the kernel refused it: k keeps its newest value');
+  });
+});
