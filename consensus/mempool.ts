@@ -10,6 +10,7 @@
 // commits every command, and building and hashing `${seq}:${client}` each time was the largest
 // cost of the core's commit path).
 import { CommandSet } from './command-set.js';
+import { SeqSet } from './seq-set.js';
 import type { Command } from './types.js';
 
 /** How many committed seqs above a client's watermark are remembered exactly. */
@@ -20,11 +21,14 @@ export const MAX_TRACKED_CLIENTS = 100_000;
 export type AddResult = 'added' | 'duplicate' | 'committed' | 'full';
 
 interface ClientHistory {
+  readonly client: string;
+  /** False once forgotten (its recency log entries are then stale). */
+  tracked: boolean;
   /** Every seq <= watermark is committed. */
   watermark: number;
-  /** Committed seqs above the watermark (not contiguous with it yet). */
-  above: Set<number>;
-  /** The markCommitted call that last moved this client to the back of the recency order. */
+  /** Committed seqs above the watermark (not contiguous with it yet); null until the first. */
+  above: SeqSet | null;
+  /** The markCommitted call that last committed a command of this client (its place in the recency order). */
   batch: number;
 }
 
@@ -44,11 +48,27 @@ export class Mempool {
   /** Dead slots at or after `head`. */
   private dead = 0;
   private count = 0;
-  /** Map order = least recently committed client first. */
   private readonly committed = new Map<string, ClientHistory>();
+  /**
+   * The recency order, least recently committed client first, as a log: a history is appended
+   * each time a batch first commits one of its client's commands, together with that batch's
+   * number; an entry is current while its history is still tracked and still has that batch
+   * number, and stale otherwise (the client was committed again later, or forgotten). The oldest
+   * current entry is the least recently committed client. (This replaced a Map kept in recency
+   * order by deleting and re-inserting each committed client: with ~1,000 clients that delete +
+   * set churn made markCommitted and every lookup in the map the core's costliest lines.)
+   */
+  private recency: ClientHistory[] = [];
+  private recencyBatch: number[] = [];
+  /** Log entries before this index are consumed. */
+  private recencyHead = 0;
   private batch = 0;
 
-  constructor(private readonly maxPending: number) {}
+  constructor(
+    private readonly maxPending: number,
+    /** Clients whose committed history is remembered (a parameter for tests; MAX_TRACKED_CLIENTS otherwise). */
+    private readonly maxTrackedClients = MAX_TRACKED_CLIENTS,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -58,7 +78,7 @@ export class Mempool {
   isCommitted(c: { client: string; seq: number }): boolean {
     const h = this.committed.get(c.client);
     if (h === undefined) return false;
-    return c.seq <= h.watermark || h.above.has(c.seq);
+    return c.seq <= h.watermark || (h.above !== null && h.above.has(c.seq));
   }
 
   add(c: Command): AddResult {
@@ -110,29 +130,52 @@ export class Mempool {
       if (this.count > 0) this.remove(c);
       let h = this.committed.get(c.client);
       if (h === undefined) {
-        if (this.committed.size >= MAX_TRACKED_CLIENTS) this.forgetOldestClient();
-        h = { watermark: -1, above: new Set(), batch };
+        if (this.committed.size >= this.maxTrackedClients) this.forgetOldestClient();
+        h = { client: c.client, tracked: true, watermark: -1, above: null, batch };
         this.committed.set(c.client, h);
+        this.logRecency(h, batch);
       } else if (h.batch !== batch) {
-        // Re-insert once per batch: keeps Map order = least recently committed first.
+        // Once per batch: the client moves to the back of the recency order.
         h.batch = batch;
-        this.committed.delete(c.client);
-        this.committed.set(c.client, h);
+        this.logRecency(h, batch);
       }
       if (c.seq <= h.watermark) continue;
       if (c.seq === h.watermark + 1) h.watermark = c.seq;
-      else h.above.add(c.seq);
+      else (h.above ??= new SeqSet()).add(c.seq);
       absorb(h);
-      if (h.above.size > COMMITTED_WINDOW) {
+      if (h.above !== null && h.above.size > COMMITTED_WINDOW) {
         // The client left a gap older than the window: close it (amortised O(1) per command).
-        let min = Infinity;
-        for (const x of h.above) if (x < min) min = x;
+        const min = h.above.min();
         h.watermark = min;
         h.above.delete(min);
         absorb(h);
       }
     }
     this.compact();
+  }
+
+  private logRecency(h: ClientHistory, batch: number): void {
+    this.recency.push(h);
+    this.recencyBatch.push(batch);
+    // Drop consumed and stale entries once they are the majority (amortised O(1) per entry; order kept).
+    const total = this.recency.length;
+    if (total > 1024 && (total - this.recencyHead > 2 * this.committed.size || 2 * this.recencyHead > total)) {
+      const keep: ClientHistory[] = [];
+      const keepBatch: number[] = [];
+      for (let i = this.recencyHead; i < this.recency.length; i++) {
+        if (this.isCurrent(this.recency[i], this.recencyBatch[i])) {
+          keep.push(this.recency[i]);
+          keepBatch.push(this.recencyBatch[i]);
+        }
+      }
+      this.recency = keep;
+      this.recencyBatch = keepBatch;
+      this.recencyHead = 0;
+    }
+  }
+
+  private isCurrent(h: ClientHistory, batch: number): boolean {
+    return h.tracked && h.batch === batch;
   }
 
   /** Takes (client, seq) out of the pool if it is pending there. */
@@ -177,13 +220,21 @@ export class Mempool {
     }
   }
 
+  /** Forgets the least recently committed client: the oldest current entry of the recency log. */
   private forgetOldestClient(): void {
-    const first = this.committed.keys().next();
-    if (first.done !== true) this.committed.delete(first.value);
+    while (this.recencyHead < this.recency.length) {
+      const at = this.recencyHead++;
+      const h = this.recency[at];
+      if (this.isCurrent(h, this.recencyBatch[at])) {
+        h.tracked = false;
+        this.committed.delete(h.client);
+        return;
+      }
+    }
   }
 }
 
 /** Move the watermark over committed seqs that have become contiguous with it. */
 function absorb(h: ClientHistory): void {
-  while (h.above.size > 0 && h.above.delete(h.watermark + 1)) h.watermark++;
+  if (h.above !== null) h.watermark = h.above.absorbInto(h.watermark);
 }

@@ -103,3 +103,43 @@ describe('mempool window', () => {
     assert.equal(m.size, 1);
   });
 });
+
+describe('mempool committed-history bound', () => {
+  it('forgets the least recently committed client first, as a recency-ordered map would', () => {
+    // Reference: the former implementation's order (a Map whose entry is deleted and re-inserted
+    // the first time each batch commits that client). Seeded LCG, many batches, so the log is
+    // compacted many times and clients are forgotten and come back.
+    const limit = 40;
+    const m = new Mempool(10, limit);
+    const reference = new Map<string, number>(); // client -> highest committed seq
+    let x = 12345;
+    const next = (k: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % k);
+    const seqs = new Map<string, number>();
+    for (let b = 0; b < 3000; b++) {
+      const batch: Command[] = [];
+      const size = 1 + next(12);
+      for (let i = 0; i < size; i++) {
+        const client = `c${next(b < 1500 ? 120 : 60)}`;
+        const seq = seqs.get(client) ?? 0;
+        seqs.set(client, seq + 1);
+        batch.push(cmd(client, seq));
+      }
+      const touched = new Set<string>();
+      for (const c of batch) {
+        if (!reference.has(c.client) && reference.size >= limit) reference.delete(reference.keys().next().value as string);
+        if (!touched.has(c.client)) {
+          touched.add(c.client);
+          reference.delete(c.client);
+        }
+        reference.set(c.client, c.seq);
+      }
+      m.markCommitted(batch);
+      for (const [client, seq] of seqs) {
+        // A tracked client's last committed seq reads as committed; a forgotten one's does not
+        // (its history restarts at its next commit, which begins a gap below it).
+        const tracked = reference.has(client);
+        assert.equal(m.isCommitted(cmd(client, seq - 1)), tracked && reference.get(client) === seq - 1, `batch ${b}, ${client}`);
+      }
+    }
+  });
+});
