@@ -4,9 +4,10 @@
 // Bad input — an unreadable frame, a request with no body, an envelope that fails its checks — is
 // answered with an error or ends the stream, is logged and counted, and never reaches consensus.
 // Invalid envelopes are the expensive bad input (a bad signature costs ~14x a valid check), so
-// they are bounded three ways: per stream (closed after MAX_BAD_ENVELOPES_PER_STREAM, and never
-// more checks started than that), and per source address across streams and connections
-// (source-penalty.ts: over budget, the source is refused for a while without any check).
+// they are bounded per stream (closed after MAX_BAD_ENVELOPES_PER_STREAM; at most
+// MAX_CHECKS_IN_FLIGHT_PER_STREAM checks at once, none started or confirmed past the limit) and per
+// source address across streams and connections (source-penalty.ts: over its budget a source is
+// refused for a while, with error code `penalized`, without any check).
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import type { Logger } from '../log/logger.js';
 import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
@@ -17,7 +18,7 @@ import { decodeSignedCommand, prevalidateEnvelope } from './envelope.js';
 import { StateReadError } from '../../kernel/api.js';
 import { CheckSlots } from './check-slots.js';
 import { FrameWriter } from './frame-writer.js';
-import { CLIENT_PROTOCOL, MAX_BAD_ENVELOPES_PER_STREAM, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
+import { CLIENT_PROTOCOL, MAX_BAD_ENVELOPES_PER_STREAM, MAX_CHECKS_IN_FLIGHT_PER_STREAM, MAX_IN_FLIGHT_PER_STREAM, MAX_REQUEST_FRAME_BYTES, MAX_WAIT_MS } from './protocol.js';
 import { SourcePenalties, sourceOfAddress, type SourcePenaltyLimits } from './source-penalty.js';
 
 /** How long a new stream from a penalized source stays open to answer its first requests (unchecked). */
@@ -31,6 +32,8 @@ export interface ClientServiceOptions {
   maxInFlightPerStream?: number;
   /** Invalid envelopes one stream may send before it is closed (MAX_BAD_ENVELOPES_PER_STREAM). */
   maxBadEnvelopesPerStream?: number;
+  /** Envelope checks one stream may run at once (MAX_CHECKS_IN_FLIGHT_PER_STREAM). */
+  maxChecksInFlightPerStream?: number;
   maxWaitMs?: number;
   /** Most client streams open at once per connection (a client normally uses one). */
   maxStreamsPerConnection?: number;
@@ -69,19 +72,21 @@ export interface ClientServiceHandle {
 
 /** What answering one submit needs to know about the stream it came on. */
 interface StreamContext {
-  source: string;
   slots: CheckSlots;
+  /** The (counted) answer instead of a check if the stream is closing or its source is penalized, else null. */
+  refusal(): ClientResponse | null;
   /** Counts an invalid envelope against the stream and the source, before the next check may start. */
   onBadEnvelope(): void;
-  /** The source is penalized: answer what is queued, then close the stream. */
-  onPenalized(): void;
 }
+
+type Refusal = 'bad-envelopes' | 'source';
 
 export async function mountClientService(host: Libp2p, services: ReplicaServices, opts: ClientServiceOptions = {}): Promise<ClientServiceHandle> {
   const maxInFlight = opts.maxInFlightPerStream ?? MAX_IN_FLIGHT_PER_STREAM;
   const maxWaitMs = opts.maxWaitMs ?? MAX_WAIT_MS;
   const open = new Set<Stream>();
   const maxBadEnvelopes = opts.maxBadEnvelopesPerStream ?? MAX_BAD_ENVELOPES_PER_STREAM;
+  const maxChecks = opts.maxChecksInFlightPerStream ?? MAX_CHECKS_IN_FLIGHT_PER_STREAM;
   const counts = { requests: 0, badFrames: 0, badEnvelopes: 0, busy: 0, closedForBadEnvelopes: 0, notChecked: 0, penalized: 0, sourcesPenalized: 0 };
   const log = opts.log;
   const penalties = new SourcePenalties(opts.sourcePenalty, opts.now);
@@ -106,22 +111,16 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
 
   /** Checks and decodes an envelope, or answers why not; at most `st.slots` checks run at once. */
   async function checkEnvelope(envelope: Uint8Array, st: StreamContext): Promise<ReturnType<typeof decodeSignedCommand> | ClientResponse> {
-    if (!(await st.slots.acquire())) return notCheckedAnswer();
+    if (!(await st.slots.acquire())) return st.refusal() ?? notCheckedAnswer('bad-envelopes');
     try {
-      const before = penalizedAnswer(st.source);
-      if (before !== null) {
-        st.onPenalized();
-        return before;
-      }
+      const before = st.refusal();
+      if (before !== null) return before;
       // The Ed25519 check runs on the thread pool first; decoding then finds it done.
       await prevalidateEnvelope(envelope);
-      // A failed pool check is confirmed by the costly ZIP-215 rule on this thread: not for a
-      // source that was penalized meanwhile (by this or its other streams).
-      const after = penalizedAnswer(st.source);
-      if (after !== null) {
-        st.onPenalized();
-        return after;
-      }
+      // A failed pool check is confirmed by the costly ZIP-215 rule on this thread (~1.7 ms): not
+      // once the stream reached its limit or the source was penalized (by this or another stream).
+      const after = st.refusal();
+      if (after !== null) return after;
       const d = decodeSignedCommand(envelope, opts.chainId === undefined ? undefined : { chainId: opts.chainId });
       if (!d.ok) st.onBadEnvelope();
       return d;
@@ -167,9 +166,11 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     }
   }
 
-  function notCheckedAnswer(): ClientResponse {
+  function notCheckedAnswer(why: Refusal): ClientResponse {
     counts.notChecked++;
-    return { kind: 'error', code: 'penalized', message: `not checked: this stream sent ${maxBadEnvelopes} invalid envelopes and is being closed` };
+    const message =
+      why === 'source' ? 'not checked: this stream is being closed (its source was penalized)' : `not checked: this stream sent ${maxBadEnvelopes} invalid envelopes and is being closed`;
+    return { kind: 'error', code: 'penalized', message };
   }
 
   function onStream(stream: Stream, connection: Connection): void {
@@ -180,7 +181,7 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     let badOnStream = 0;
     let badEnvelopesOnStream = 0;
     /** Why the stream is being closed (set once): what still arrives is answered unchecked, then it is reset. */
-    let refusedBy: 'bad-envelopes' | 'source' | null = null;
+    let refusedBy: Refusal | null = null;
     let closeTimer: NodeJS.Timeout | undefined;
     const writer = new FrameWriter(stream, (e) => {
       log?.debug({ err: e.message }, 'client stream write failed');
@@ -189,15 +190,23 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
     const reply = (id: number, res: ClientResponse) => writer.send(encodeResponse(id, res));
     // Closes the stream after `graceMs`, with the answers queued by then: a timer runs after this
     // turn's microtasks and the writer's flush (setImmediate), so the client sees why.
-    const refuse = (by: 'bad-envelopes' | 'source', graceMs = 0): void => {
+    const refuse = (by: Refusal, graceMs = 0): void => {
       refusedBy ??= by;
       clearTimeout(closeTimer);
       closeTimer = setTimeout(() => writer.closeWhenDrained(), graceMs);
     };
     const st: StreamContext = {
-      source,
-      // Never more checks at once than invalid envelopes the stream may still send.
-      slots: new CheckSlots(() => maxBadEnvelopes - badEnvelopesOnStream),
+      // None once the stream is closing: a burst queued behind its limit is never checked.
+      slots: new CheckSlots(() => (refusedBy === null ? maxChecks : 0)),
+      refusal() {
+        if (refusedBy === 'bad-envelopes') return notCheckedAnswer(refusedBy);
+        const p = penalizedAnswer(source);
+        if (p !== null) {
+          refuse('source');
+          return p;
+        }
+        return refusedBy === null ? null : notCheckedAnswer(refusedBy);
+      },
       onBadEnvelope() {
         const penaltyMs = penalties.recordFailure(source);
         if (penaltyMs > 0) {
@@ -212,7 +221,6 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
           refuse('bad-envelopes');
         }
       },
-      onPenalized: () => refuse('source'),
     };
 
     const onFrame = (frame: Uint8Array): void => {
@@ -225,8 +233,7 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
         } catch {
           id = 0;
         }
-        const res = (refusedBy === 'source' ? penalizedAnswer(source) : null) ?? notCheckedAnswer();
-        if (!reply(id, res)) stream.abort(new Error(`client stream refused: ${refusedBy === 'source' ? 'source penalized' : 'too many invalid envelopes'}`));
+        if (!reply(id, st.refusal() ?? notCheckedAnswer(refusedBy))) stream.abort(new Error(`client stream refused: ${refusedBy === 'source' ? 'source penalized' : 'too many invalid envelopes'}`));
         else refuse(refusedBy);
         return;
       }
@@ -244,10 +251,9 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
         return;
       }
       // Frames queued by a source penalized since the stream opened: answered, not checked.
-      const refusal = penalizedAnswer(source);
+      const refusal = st.refusal();
       if (refusal !== null) {
         reply(id, refusal);
-        refuse('source');
         return;
       }
       if (inFlight >= maxInFlight) {

@@ -61,8 +61,8 @@ describe('client service', function () {
       stream.send(encodeFrames(requests));
       const end = await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open'), 10_000))]);
       assert.notEqual(end, 'still open', 'the replica ended the stream');
-      // No more checks start than the stream may fail: exactly the limit is checked, the rest of
-      // the burst is answered unchecked, and everything is answered before the stream closes.
+      // The costly confirmation of a failed check runs exactly the limit's number of times; the
+      // rest of the burst is answered unchecked, and everything is answered before the close.
       const answers = frames.map((f) => decodeResponse(f).res);
       assert.equal(answers.length, MAX_BAD_ENVELOPES_PER_STREAM + 8);
       assert.equal(answers.filter((a) => a.kind === 'error' && a.code === 'bad-envelope').length, MAX_BAD_ENVELOPES_PER_STREAM);
