@@ -88,6 +88,50 @@ describe('client service', function () {
     }
   });
 
+  it('penalizes a source (IP) over its default budget; an SDK client there is refused by that replica and submits through another', async () => {
+    const key = ed25519KeyPair();
+    let seq = 0;
+    // 16 per stream, 64 per source: the 65th invalid envelope, on the 5th stream, penalizes 127.0.0.1.
+    for (let s = 0; s < 5; s++) {
+      const { host, stream, ended } = await rawStream();
+      try {
+        const bad = Array.from({ length: MAX_BAD_ENVELOPES_PER_STREAM }, (_, i) => {
+          const env = encodeSignedCommand(key.secretKey, { principal: clientIdOf(key.publicKey), seq: ++seq, type: 'put', fields: { key: 'k', value: 'v' } }, key.publicKey);
+          env[40] ^= 0x01;
+          return encodeRequest(i + 1, { kind: 'submit', envelope: env, wait: false, timeoutMs: 1000 });
+        });
+        stream.send(encodeFrames(bad));
+        await ended;
+      } finally {
+        await host.stop();
+      }
+    }
+    const h = fc.handles[0];
+    assert.equal(h.counts.sourcesPenalized, 1);
+    assert.equal(h.counts.badEnvelopes, 65, 'nothing past the budget was fully checked');
+    assert.ok(h.penalties.penaltyLeftMs('127.0.0.1') > 50_000);
+    const { host, stream, frames, ended } = await rawStream();
+    try {
+      stream.send(encodeFrames([encodeRequest(3, { kind: 'status' })]));
+      await ended;
+      const answers = frames.map((f) => decodeResponse(f));
+      assert.ok(answers.length >= 1 && answers.every((a) => a.res.kind === 'error' && a.res.code === 'penalized'));
+      assert.match(answers[0].res.kind === 'error' ? answers[0].res.message : '', /^source 127\.0\.0\.1 is refused for (59|60) s more/);
+    } finally {
+      await host.stop();
+    }
+    const refusedBefore = h.counts.penalized;
+    const c = new Client({ cluster: fc.cluster, key: ed25519KeyPair(), replica: 0 });
+    try {
+      const r = await c.submit('put', { key: 'from-penalized-ip', value: 'ok' });
+      assert.ok(h.counts.penalized > refusedBefore, 'replica 0 refused the SDK client');
+      assert.notEqual(r.replica, 0);
+      assert.equal(r.receipt.decision, 'ALLOW');
+    } finally {
+      await c.close();
+    }
+  });
+
   it('ends a stream that announces an oversized frame, and serves new clients afterwards', async () => {
     const { host, stream, ended } = await rawStream();
     try {
