@@ -39,14 +39,19 @@ export class SafetyChecker {
   violationCount = 0;
   private readonly firstAt = new Map<number, CommitRecord>();
   private readonly lastHeight = new Map<number, number>();
-  /** `${client}#${seq}` -> the submitted envelope's exact content (latin1). */
-  private readonly submitted = new Map<string, string>();
+  /**
+   * client -> seq -> the submitted envelope's exact content (latin1). By client, then seq: a
+   * `${client}#${seq}` key cost a string to build and hash per submission and per check.
+   */
+  private readonly submitted = new Map<string, Map<number, string>>();
   /** Per first-at-height record: which of its commands passed the validity check against the submissions. */
   private readonly validInFirst = new WeakMap<CommitRecord, Uint8Array>();
   highestCommitted = 0;
 
   noteSubmitted(client: string, seq: number, content: string): void {
-    this.submitted.set(`${client}#${seq}`, content);
+    let bySeq = this.submitted.get(client);
+    if (bySeq === undefined) this.submitted.set(client, (bySeq = new Map()));
+    bySeq.set(seq, content);
   }
 
   /** Called for every commit of an honest replica. */
@@ -78,7 +83,7 @@ export class SafetyChecker {
         const f = first!.commands[i];
         if (f.content === c.content && f.client === c.client && f.seq === c.seq) continue;
       }
-      const d = this.submitted.get(`${c.client}#${c.seq}`);
+      const d = this.submitted.get(c.client)?.get(c.seq);
       if (d !== c.content) {
         this.report({ kind: 'validity', atMs: rec.atMs, replica: rec.replica, height: rec.height, detail: `command ${c.client}#${c.seq} ${d === undefined ? 'was never submitted' : 'differs from what its client submitted'}` });
       } else if (flags !== null) {

@@ -90,6 +90,19 @@ export class Cluster {
   private readonly openedBatches = new WeakMap<readonly Command[], OpenedBatch>();
   /** Cached liveness deadline of the oldest outstanding operation (recomputed every few events). */
   private deadlineMs = Infinity;
+  /**
+   * Operations in the order they started (client index, seq, invocation ms), from `startedHead`
+   * on: invocation times never decrease, so the first one still outstanding is the oldest, and
+   * livenessDeadlineMs() skips the completed ones instead of scanning every client.
+   */
+  private readonly started: { client: number; seq: number; invokeMs: number }[] = [];
+  private startedHead = 0;
+  /** Network delays of the message being routed (Network.routeInto), reused. */
+  private readonly delays: number[] = [];
+  /** Replica names as the trace prints them (`r0`, `r1`, ...), built once. */
+  private readonly replicaNames: string[];
+  /** Per opened batch: the index of each command's client (-1: none), so each replica's receipts need no lookup by principal. */
+  private readonly batchClients = new WeakMap<OpenedBatch, Int32Array>();
 
   constructor(
     readonly options: SimOptions,
@@ -111,6 +124,7 @@ export class Cluster {
     const regionOf = [...Array.from({ length: o.nodes }, (_, i) => i % o.regions), ...Array.from({ length: o.clients }, (_, i) => i % o.regions)];
     this.network = new Network(prngNet, latency, regionOf, this.plan.network);
     this.crypto = createSimCrypto(o.crypto, o.nodes, prngKeys);
+    this.replicaNames = Array.from({ length: o.nodes }, (_, i) => `r${i}`);
     const prngWire = root.fork();
     this.prngFaults = root.fork();
     this.wire = o.wire
@@ -195,7 +209,7 @@ export class Cluster {
       const d = Math.max(0, durationMs) * this.plan.drift[host.id];
       this.queue.push(this.nowMs + d, { k: 'timer', host: h, view, incarnation: host.incarnation });
     },
-    committed: (host, record, receipts) => this.onCommitted(host, record, receipts),
+    committed: (host, record, receipts, opened) => this.onCommitted(host, record, receipts, opened),
     openBatch: (commands) => {
       let opened = this.openedBatches.get(commands);
       if (opened === undefined) this.openedBatches.set(commands, (opened = openBatch(commands, (bytes, key) => this.crypto.openCommand(bytes, key))));
@@ -225,8 +239,9 @@ export class Cluster {
     for (const h of this.hostsOf[to]) {
       const target = this.hosts[h];
       if (!this.twinsConnected(from, target)) continue;
-      for (const delay of this.network.route(from.id, to, this.nowMs)) {
-        this.queue.push(this.nowMs + delay, { k: 'deliver', host: h, from: from.id, fromLabel: from.label, message: bytes ? null : message, bytes });
+      const copies = this.network.routeInto(from.id, to, this.nowMs, this.delays);
+      for (let i = 0; i < copies; i++) {
+        this.queue.push(this.nowMs + this.delays[i], { k: 'deliver', host: h, from: from.id, fromLabel: from.label, message: bytes ? null : message, bytes });
       }
     }
   }
@@ -243,7 +258,7 @@ export class Cluster {
     return this.twinSide[to.id] === from.twin;
   }
 
-  private onCommitted(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void {
+  private onCommitted(host: ReplicaHost, record: CommitRecord, receipts: Receipt[], opened: OpenedBatch): void {
     this.trace.record(this.nowMs, host.label, host.label, 'commit', `h=${record.height} b=${record.blockHash.slice(0, 8)} cmds=${record.commands.length} state=${record.stateRoot.slice(0, 8)}`);
     if (host.honest) {
       this.checker.onCommit(record);
@@ -257,22 +272,38 @@ export class Cluster {
         }
       }
     }
-    for (const r of receipts) {
+    const clients = this.clientsOf(opened);
+    for (let i = 0; i < receipts.length; i++) {
+      const r = receipts[i];
       // A replayed (client, seq) was answered when it first executed.
       if (r.result === 'failed' && r.ruleId === 'kernel.replay') continue;
-      const client = this.clientByPrincipal.get(r.principal);
-      if (client === undefined) continue;
+      // Receipt i is batch command i's, whose client was looked up once per batch (a receipt of a
+      // malformed command names no principal: the lookup then finds none, as before).
+      const client = i < clients.length && r.principal === opened.batch[i].principal ? clients[i] : (this.clientByPrincipal.get(r.principal) ?? -1);
+      if (client < 0) continue;
       const result = this.workload.resultOf(r);
       host.rememberAnswer(answerKey(client, r.seq, this.clients.length), result);
       this.reply(host, client, r.seq, result);
     }
   }
 
+  /** The client index of each command of an opened batch (computed once, shared by every replica executing it). */
+  private clientsOf(opened: OpenedBatch): Int32Array {
+    let clients = this.batchClients.get(opened);
+    if (clients === undefined) {
+      clients = new Int32Array(opened.batch.length);
+      for (let i = 0; i < opened.batch.length; i++) clients[i] = this.clientByPrincipal.get(opened.batch[i].principal) ?? -1;
+      this.batchClients.set(opened, clients);
+    }
+    return clients;
+  }
+
   private reply(host: ReplicaHost, client: number, seq: number, honestResult: RegisterValue): void {
     const lies = !host.honest && this.plan.byzantine.find((b) => b.node === host.id)?.behaviours.includes('garbage');
     const result = lies ? 'byzantine-lie' : honestResult;
-    for (const delay of this.network.route(host.id, this.options.nodes + client, this.nowMs)) {
-      this.queue.push(this.nowMs + delay, { k: 'reply', client, replica: host.id, seq, result });
+    const copies = this.network.routeInto(host.id, this.options.nodes + client, this.nowMs, this.delays);
+    for (let i = 0; i < copies; i++) {
+      this.queue.push(this.nowMs + this.delays[i], { k: 'reply', client, replica: host.id, seq, result });
     }
   }
 
@@ -309,13 +340,20 @@ export class Cluster {
     o.onProgress?.(this.opsCompleted, o.commands);
   }
 
+  /** max(invocation of the oldest outstanding operation, faultEndMs) + the bound; Infinity when none is outstanding. */
   private livenessDeadlineMs(): number {
-    let deadline = Infinity;
-    for (const c of this.clients) {
-      const p = c.pending;
-      if (p) deadline = Math.min(deadline, Math.max(p.invokeMs, this.plan.faultEndMs) + this.options.livenessBoundMs);
+    const started = this.started;
+    while (this.startedHead < started.length) {
+      const s = started[this.startedHead];
+      const p = this.clients[s.client].pending;
+      if (p !== null && p.seq === s.seq) return Math.max(s.invokeMs, this.plan.faultEndMs) + this.options.livenessBoundMs;
+      this.startedHead++;
     }
-    return deadline;
+    if (this.startedHead > 0) {
+      started.length = 0;
+      this.startedHead = 0;
+    }
+    return Infinity;
   }
 
   private dispatch(e: SimEvent): void {
@@ -359,7 +397,7 @@ export class Cluster {
       case 'request': {
         const host = this.hosts[e.host];
         if (!host.up) return;
-        this.trace.record(this.nowMs, `c${e.client}`, host.label, 'request', `seq=${e.command.seq}`);
+        this.trace.record(this.nowMs, this.clients[e.client].name, host.label, 'request', `seq=${e.command.seq}`);
         // Admission: the client service checks the envelope before consensus sees it (node/ does the same).
         const opened = this.crypto.openCommand(e.command.bytes);
         if (!opened.ok || opened.client !== e.command.client || opened.seq !== e.command.seq) {
@@ -378,7 +416,7 @@ export class Cluster {
       }
       case 'reply': {
         const client = this.clients[e.client];
-        this.trace.record(this.nowMs, `r${e.replica}`, client.name, 'reply', `seq=${e.seq} ${e.result === null ? 'null' : e.result}`);
+        this.trace.record(this.nowMs, this.replicaNames[e.replica] ?? `r${e.replica}`, client.name, 'reply', `seq=${e.seq} ${e.result === null ? 'null' : e.result}`);
         if (client.onReply(e.replica, e.seq, e.result, this.nowMs)) {
           this.opsCompleted++;
           this.queue.push(this.nowMs + this.prngClients.int(0, 2 * this.thinkMs), { k: 'clientNext', client: e.client });
@@ -391,6 +429,11 @@ export class Cluster {
         if (client.pending) return;
         this.opsStarted++;
         const op = client.start(this.nowMs);
+        this.started.push({ client: e.client, seq: op.seq, invokeMs: op.invokeMs });
+        if (this.startedHead > 1024 && 2 * this.startedHead > this.started.length) {
+          this.started.splice(0, this.startedHead);
+          this.startedHead = 0;
+        }
         this.checker.noteSubmitted(client.principal, op.seq, envelopeContent(op.bytes));
         this.trace.record(this.nowMs, client.name, client.name, 'invoke', `seq=${op.seq} ${op.op}`);
         this.submitRequest(e.client, op.seq, op.bytes, 0);
@@ -452,9 +495,8 @@ export class Cluster {
       // same view — differ: the two sides are shown two different proposals.
       const host = this.hosts[h];
       if (host.id === this.twinId && host.twin !== client % 2) continue;
-      for (const delay of this.network.route(this.options.nodes + client, target, this.nowMs)) {
-        this.queue.push(this.nowMs + delay, { k: 'request', host: h, client, command });
-      }
+      const copies = this.network.routeInto(this.options.nodes + client, target, this.nowMs, this.delays);
+      for (let i = 0; i < copies; i++) this.queue.push(this.nowMs + this.delays[i], { k: 'request', host: h, client, command });
     }
   }
 }

@@ -3,7 +3,7 @@
 //   u8 signature length | signature | kernel command bytes (encodeCommand)
 // signed over tag || principal || command bytes. `--crypto real` uses node/client/envelope.ts, the
 // envelope production replicas check, instead. Opening never throws: any defect is a reason.
-import { concatBytes, utf8 } from '../crypto/bytes.js';
+import { utf8 } from '../crypto/bytes.js';
 import { decodeCommand, encodeCommand, type KernelCommand } from '../kernel/api.js';
 
 export const ENVELOPE_TAG = 'knhk/sim/client-envelope';
@@ -13,20 +13,39 @@ export type OpenedCommand = { ok: true; client: string; seq: number; kernelComma
 
 const tagBytes = utf8(ENVELOPE_TAG);
 
-/** The message a client signs: tag || 0 || principal || 0 || command bytes (one allocation: it is built per seal and per check). */
+/** The message a client signs: tag || 0 || principal || 0 || command bytes, as a new array. */
 export function envelopeMessage(principal: string, commandBytes: Uint8Array): Uint8Array {
+  return layOutMessage(principal, commandBytes, null);
+}
+
+// Sealing and opening sign / verify the message at once and keep nothing of it (the stand-in MAC
+// hashes it; the registry compares digests), so it is laid out in one reused buffer: an array of
+// over 64 bytes gets an off-heap backing store in V8, and the message alone was one such
+// allocation per seal and per check, the command bytes and the envelope's parts three more.
+let scratch = new Uint8Array(512);
+
+/** The message in the shared scratch buffer (a view valid until the next call), or in a new array when `into` is null. */
+function layOutMessage(principal: string, commandBytes: Uint8Array, into: 'scratch' | null): Uint8Array {
   // Principals are hex key ids: ASCII is copied char by char (a TextEncoder call per seal and per
   // check cost more than the rest); anything else goes through UTF-8 as before. Same bytes.
   const ascii = isAscii(principal);
   const p = ascii ? null : utf8(principal);
   const pLength = p === null ? principal.length : p.length;
-  const out = new Uint8Array(tagBytes.length + 1 + pLength + 1 + commandBytes.length);
-  out.set(tagBytes, 0);
+  const size = tagBytes.length + 1 + pLength + 1 + commandBytes.length;
+  let out: Uint8Array;
+  if (into === null) out = new Uint8Array(size);
+  else {
+    if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
+    out = scratch;
+  }
+  for (let i = 0; i < tagBytes.length; i++) out[i] = tagBytes[i];
+  out[tagBytes.length] = 0;
   const at = tagBytes.length + 1;
   if (p === null) for (let i = 0; i < pLength; i++) out[at + i] = principal.charCodeAt(i);
   else out.set(p, at);
+  out[at + pLength] = 0;
   out.set(commandBytes, at + pLength + 1);
-  return out;
+  return into === null ? out : out.subarray(0, size);
 }
 
 function isAscii(s: string): boolean {
@@ -34,13 +53,20 @@ function isAscii(s: string): boolean {
   return true;
 }
 
+/** `sign` must not keep its argument: it is a view of a buffer the next seal or open overwrites. */
 export function sealStandIn(cmd: KernelCommand, sign: (m: Uint8Array) => Uint8Array): Uint8Array {
   const commandBytes = encodeCommand(cmd);
-  const signature = sign(envelopeMessage(cmd.principal, commandBytes));
+  const signature = sign(layOutMessage(cmd.principal, commandBytes, 'scratch'));
   if (signature.length === 0 || signature.length > 255) throw new RangeError(`envelope signature length ${signature.length} not in 1..255`);
-  return concatBytes(new Uint8Array([signature.length]), signature, commandBytes);
+  // u8 length | signature | command bytes, written into the one array that is sent.
+  const out = new Uint8Array(1 + signature.length + commandBytes.length);
+  out[0] = signature.length;
+  out.set(signature, 1);
+  out.set(commandBytes, 1 + signature.length);
+  return out;
 }
 
+/** `verify` must not keep the message: it is a view of a buffer the next seal or open overwrites. */
 export function openStandIn(bytes: Uint8Array, verify: (principal: string, message: Uint8Array, sig: Uint8Array) => boolean): OpenedCommand {
   if (!(bytes instanceof Uint8Array) || bytes.length < 2) return { ok: false, reason: 'envelope too short' };
   if (bytes.length > maxEnvelopeBytes) return { ok: false, reason: `envelope larger than ${maxEnvelopeBytes} bytes` };
@@ -55,6 +81,6 @@ export function openStandIn(bytes: Uint8Array, verify: (principal: string, messa
     return { ok: false, reason: `malformed command: ${e instanceof Error ? e.message : String(e)}` };
   }
   if (kernelCommand.signers !== undefined) return { ok: false, reason: 'a client command cannot carry signers' };
-  if (!verify(kernelCommand.principal, envelopeMessage(kernelCommand.principal, commandBytes), signature)) return { ok: false, reason: 'bad client signature' };
+  if (!verify(kernelCommand.principal, layOutMessage(kernelCommand.principal, commandBytes, 'scratch'), signature)) return { ok: false, reason: 'bad client signature' };
   return { ok: true, client: kernelCommand.principal, seq: kernelCommand.seq, kernelCommand };
 }

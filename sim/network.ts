@@ -78,37 +78,49 @@ export class Network {
    * faulted (a replica talking to itself is not a network).
    */
   route(from: number, to: number, nowMs: number): number[] {
+    const delays: number[] = [];
+    this.routeInto(from, to, nowMs, delays);
+    return delays;
+  }
+
+  /**
+   * route() writing the delays into `out` (overwritten from index 0), returning how many: the
+   * driver routes several messages per event, and a fresh array for each was a tenth of the
+   * simulator's allocations. Draws exactly what route() draws.
+   */
+  routeInto(from: number, to: number, nowMs: number, out: number[]): number {
     this.stats.sent++;
     if (from === to) {
       this.stats.delivered++;
-      return [0];
+      out[0] = 0;
+      return 1;
     }
     if (this.blocked(from, to, nowMs)) {
       this.stats.partitioned++;
-      return [];
+      return 0;
     }
     const noisy = this.faults.activeUntilMs === undefined || nowMs < this.faults.activeUntilMs;
     if (!noisy) {
       this.stats.delivered++;
-      return [this.drawLatency(from, to)];
+      out[0] = this.drawLatency(from, to);
+      return 1;
     }
     if (this.prng.chance(this.faults.lossP)) {
       this.stats.dropped++;
-      return [];
+      return 0;
     }
     const copies = this.prng.chance(this.faults.dupP) ? 2 : 1;
     if (copies === 2) this.stats.duplicated++;
-    const delays: number[] = [];
     for (let i = 0; i < copies; i++) {
       let d = this.drawLatency(from, to);
       if (this.prng.chance(this.faults.reorderP)) {
         d += this.prng.int(1, Math.max(1, this.faults.reorderExtraMsMax));
         this.stats.reordered++;
       }
-      delays.push(d);
+      out[i] = d;
     }
     this.stats.delivered += copies;
-    return delays;
+    return copies;
   }
 
   /** The virtual time after which every partition has healed (0 when there are none). */

@@ -34,8 +34,8 @@ export interface HostEnv {
   send(from: ReplicaHost, to: ReplicaId, message: Message): void;
   broadcast(from: ReplicaHost, message: Message): void;
   setTimer(host: ReplicaHost, view: number, durationMs: number): void;
-  /** The host executed a committed block (honest hosts' records go to the safety checker). */
-  committed(host: ReplicaHost, record: CommitRecord, receipts: Receipt[]): void;
+  /** The host executed a committed block (honest hosts' records go to the safety checker); `opened`: the batch it executed. */
+  committed(host: ReplicaHost, record: CommitRecord, receipts: Receipt[], opened: OpenedBatch): void;
   /** What every replica does to a block's commands before the kernel sees them (see openBatch). */
   openBatch(commands: readonly Command[]): OpenedBatch;
   /** A broken contract or a core that threw: a finding of the run. */
@@ -224,7 +224,8 @@ export class ReplicaHost {
     if (block.height !== this.executedHeight + 1) {
       this.env.finding(this, 'crash', `commit of height ${block.height} after executing ${this.executedHeight}`);
     }
-    const { batch, commands } = this.env.openBatch(block.commands);
+    const opened = this.env.openBatch(block.commands);
+    const { batch, commands } = opened;
     // CPU time inside the kernel, for the benchmark's breakdown only: it never feeds back into the run.
     const kernelStart = timeSplit.enabled ? performance.now() : 0;
     // The batch is frozen and shared; applyBatch only reads it (a write would throw here, loudly).
@@ -249,6 +250,7 @@ export class ReplicaHost {
         receiptChainHead: hex(this.durable.receiptChainHead),
       },
       r.receipts,
+      opened,
     );
     return { type: 'executed', height: block.height, blockHash: block.hash, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot };
   }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { Prng } from '../../sim/prng.js';
 import { StandInKeyRegistry } from '../../sim/keys.js';
 import { createSimCrypto } from '../../sim/crypto-scheme.js';
-import { utf8 } from '../../crypto/bytes.js';
+import { bytesEqual, concatBytes, utf8 } from '../../crypto/bytes.js';
+import { hashTagged } from '../../crypto/hash.js';
+import { encodeCommand, type KernelCommand } from '../../kernel/api.js';
+import { ENVELOPE_TAG, envelopeMessage, openStandIn, sealStandIn } from '../../sim/envelope.js';
 
 describe('sim/keys (stand-in signatures)', () => {
   const msg = utf8('vote v=3');
@@ -61,5 +64,33 @@ describe('sim client envelopes', () => {
     const a = crypto.client('c0');
     const b = crypto.client('c1');
     assert.equal(crypto.openCommand(a.seal({ principal: b.principal, seq: 1, type: 'get', fields: { key: 'k' } })).ok, false);
+  });
+});
+
+describe('stand-in envelope layout', () => {
+  it('is u8 length | MAC over tag || 0 || principal || 0 || command bytes | command bytes, whatever was sealed or opened before', () => {
+    const sign = (m: Uint8Array) => hashTagged('knhk/test/envelope-mac', m);
+    const verify = (_p: string, m: Uint8Array, sig: Uint8Array) => bytesEqual(sign(m), sig);
+    const cmds: KernelCommand[] = [
+      { principal: 'a'.repeat(40), seq: 1, type: 'put', fields: { key: 'k', value: 'v'.repeat(300) } },
+      { principal: 'b', seq: 2, type: 'get', fields: { key: 'k' } },
+      { principal: 'pé', seq: 3, type: 'get', fields: { key: 'k' } },
+    ];
+    const sealed = cmds.map((c) => sealStandIn(c, sign));
+    for (let i = 0; i < cmds.length; i++) {
+      const commandBytes = encodeCommand(cmds[i]);
+      const sig = sign(envelopeMessage(cmds[i].principal, commandBytes));
+      assert.deepEqual(sealed[i], concatBytes(new Uint8Array([sig.length]), sig, commandBytes));
+      assert.deepEqual(envelopeMessage(cmds[i].principal, commandBytes), concatBytes(utf8(ENVELOPE_TAG), new Uint8Array([0]), utf8(cmds[i].principal), new Uint8Array([0]), commandBytes));
+    }
+    // Opening in a different order than sealing: each check lays out its own message.
+    for (const i of [2, 0, 1, 0]) {
+      const opened = openStandIn(sealed[i], verify);
+      assert.equal(opened.ok, true);
+      if (opened.ok) assert.equal(opened.seq, cmds[i].seq);
+    }
+    const forged = sealed[1].slice();
+    forged[5] ^= 1;
+    assert.equal(openStandIn(forged, verify).ok, false);
   });
 });
