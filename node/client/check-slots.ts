@@ -1,7 +1,7 @@
 // Bounds the envelope checks one client stream runs at once. The bound is re-read on every
-// admission and may shrink: the client service sets it to the invalid envelopes the stream may
-// still send, so a burst of thousands of bad envelopes queued on one stream starts at most that
-// many checks, and none once the stream reached its limit (those left waiting are told so).
+// admission and may drop to zero: the client service does that once the stream reached its limit
+// of invalid envelopes, so the rest of a burst queued on it is never checked (those left waiting
+// are told so).
 export class CheckSlots {
   private running = 0;
   private readonly waiting: ((admitted: boolean) => void)[] = [];
