@@ -184,9 +184,34 @@ export function hashTaggedPrefixInto(tag: string, buf: Uint8Array, n: number, ou
   else latin1DigestInto(oneShotHash('sha256', layOut(prefix, buf, n, size), 'binary'), out, at);
 }
 
-/** hashTagged(tag, ...parts) written into out[at, at + 32). */
+/** hashTagged(tag, ...parts) written into out[at, at + 32) (no digest array: state tree slots take the bytes directly). */
 export function hashTaggedInto(out: Uint8Array, at: number, tag: string, ...parts: Uint8Array[]): void {
-  copyDigest(sha256Tagged(tagPrefix(tag), parts), out, at);
+  const prefix = tagPrefix(tag);
+  let size = prefix.length;
+  for (let i = 0; i < parts.length; i++) size += parts[i].length;
+  if (size > ONE_SHOT_MAX) {
+    copyDigest(sha256Tagged(prefix, parts), out, at);
+    return;
+  }
+  const buf = fitScratch(size);
+  let p = copyInto(buf, prefix, 0);
+  for (let i = 0; i < parts.length; i++) p = copyInto(buf, parts[i], p);
+  latin1DigestInto(oneShotHash('sha256', scratchViews.of(size), 'binary'), out, at);
+}
+
+/**
+ * H(tag || 0x00 || a[aAt, aAt + 32) || b[bAt, bAt + 32)) written into out[outAt, outAt + 32): an
+ * inner node of a binary tree whose hashes sit back to back in flat arrays (Merkle folds in place:
+ * out may be a or b, the inputs are copied before the digest is written).
+ */
+export function hashTaggedPairInto(tag: string, a: Uint8Array, aAt: number, b: Uint8Array, bAt: number, out: Uint8Array, outAt: number): void {
+  const prefix = tagPrefix(tag);
+  const size = prefix.length + 2 * HASH_BYTES;
+  const buf = fitScratch(size);
+  const at = copyInto(buf, prefix, 0);
+  for (let i = 0; i < HASH_BYTES; i++) buf[at + i] = a[aAt + i];
+  for (let i = 0; i < HASH_BYTES; i++) buf[at + HASH_BYTES + i] = b[bAt + i];
+  latin1DigestInto(oneShotHash('sha256', scratchViews.of(size), 'binary'), out, outAt);
 }
 
 // prefix || buf[0, n) in the scratch buffer; the view of its first `size` bytes.

@@ -4,7 +4,7 @@
 // n (no duplicated last leaf, unlike Bitcoin's tree, whose duplication lets two lists share a root).
 // A proof verifies with the root, the leaf bytes and the proof alone.
 import { bytesEqual } from './bytes.js';
-import { HASH_BYTES, Tag, hashTagged } from './hash.js';
+import { HASH_BYTES, Tag, hashTagged, hashTaggedPairInto } from './hash.js';
 
 /** An inclusion proof: the leaf's position, the tree size, and sibling hashes from the leaf up. */
 export interface MerkleProof {
@@ -35,19 +35,24 @@ export function merkleRoot(leaves: Uint8Array[]): Uint8Array {
  * The same root from leaf hashes already computed (merkleLeafHash of each leaf), for callers that
  * hash leaves as they produce them. Folds level by level: at each level an odd last node is
  * carried up unchanged, which gives exactly RFC 6962's split at the largest power of two below n.
+ * The inner nodes are written back to back into one array, folded in place (a 32-byte array per
+ * node was most of what a block's receipts root allocated). Returns a new array.
  */
 export function merkleRootOfLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
   const n = leafHashes.length;
   if (n === 0) return hashTagged(Tag.merkleEmpty);
-  let level = leafHashes.slice();
-  let size = n;
+  if (n === 1) return leafHashes[0].slice();
+  const level = new Uint8Array(((n + 1) >>> 1) * HASH_BYTES);
+  let size = 0;
+  for (let i = 0; i + 1 < n; i += 2) hashTaggedPairInto(Tag.merkleNode, leafHashes[i], 0, leafHashes[i + 1], 0, level, HASH_BYTES * size++);
+  if (n % 2 === 1) level.set(leafHashes[n - 1], HASH_BYTES * size++);
   while (size > 1) {
     let w = 0;
-    for (let i = 0; i + 1 < size; i += 2) level[w++] = merkleNodeHash(level[i], level[i + 1]);
-    if (size % 2 === 1) level[w++] = level[size - 1];
+    for (let i = 0; i + 1 < size; i += 2) hashTaggedPairInto(Tag.merkleNode, level, HASH_BYTES * i, level, HASH_BYTES * (i + 1), level, HASH_BYTES * w++);
+    if (size % 2 === 1) level.copyWithin(HASH_BYTES * w++, HASH_BYTES * (size - 1), HASH_BYTES * size);
     size = w;
   }
-  return level[0];
+  return level.slice(0, HASH_BYTES);
 }
 
 /** The inclusion proof of `leaves[index]`. Throws `RangeError` when index is out of range. */
@@ -67,17 +72,28 @@ export function merkleProof(leaves: Uint8Array[], index: number): MerkleProof {
  * (RFC 9162 §2.1.3.2). Never throws: any malformed proof is simply `false`.
  */
 export function verifyMerkleProof(root: Uint8Array, leaf: Uint8Array, proof: MerkleProof): boolean {
+  if (!(root instanceof Uint8Array) || root.length !== HASH_BYTES) return false;
+  const r = merkleRootFromProof(leaf, proof);
+  return r !== null && bytesEqual(r, root);
+}
+
+/**
+ * The root of the tree of `proof.size` leaves that has `leaf` at `proof.index` with these sibling
+ * hashes, or null for a malformed proof. For a signature over a root the verifier does not hold
+ * yet: it recomputes the root from the proof, then checks the signature over that root.
+ */
+export function merkleRootFromProof(leaf: Uint8Array, proof: MerkleProof): Uint8Array | null {
   try {
-    if (!(root instanceof Uint8Array) || root.length !== HASH_BYTES || !(leaf instanceof Uint8Array)) return false;
-    if (proof === null || typeof proof !== 'object' || !Array.isArray(proof.path)) return false;
+    if (!(leaf instanceof Uint8Array)) return null;
+    if (proof === null || typeof proof !== 'object' || !Array.isArray(proof.path)) return null;
     const { index, size, path } = proof;
-    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
-    if (path.length > 64) return false;
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return null;
+    if (path.length > 64) return null;
     let fn = index;
     let sn = size - 1;
     let r = merkleLeafHash(leaf);
     for (const p of path) {
-      if (!(p instanceof Uint8Array) || p.length !== HASH_BYTES || sn === 0) return false;
+      if (!(p instanceof Uint8Array) || p.length !== HASH_BYTES || sn === 0) return null;
       if (fn % 2 === 1 || fn === sn) {
         r = merkleNodeHash(p, r);
         // Climb past the levels where this node is a left child with no right sibling.
@@ -91,9 +107,9 @@ export function verifyMerkleProof(root: Uint8Array, leaf: Uint8Array, proof: Mer
       fn = Math.floor(fn / 2);
       sn = Math.floor(sn / 2);
     }
-    return sn === 0 && bytesEqual(r, root);
+    return sn === 0 ? r : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -107,7 +107,8 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
   flushExpiries(store, x.opened);
   writeTip(store, { height, count: index, head });
   const stateRoot = store.root().slice();
-  return { state: wrap(store, active), receipts, receiptBytes, receiptsRoot: merkleRootOfLeafHashes(leafHashes), stateRoot };
+  // The head is also in the state's tip: the driver gets its own copy.
+  return { state: wrap(store, active), receipts, receiptBytes, receiptsRoot: merkleRootOfLeafHashes(leafHashes), stateRoot, receiptChainHead: head.slice() };
 }
 
 // A bug inside one command must not take the batch (and the replica) down; it becomes a failed

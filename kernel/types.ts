@@ -66,6 +66,8 @@ export interface ApplyResult {
   receiptBytes: Uint8Array[];
   receiptsRoot: Uint8Array;
   stateRoot: Uint8Array;
+  /** The receipt chain's head after this batch: receiptHash of its last receipt (the previous head when the batch is empty; 32 zero bytes before any receipt). */
+  receiptChainHead: Uint8Array;
 }
 
 /** A principal's entry in the capability registry. */

@@ -7,7 +7,7 @@
 import type { Block, Command, Effect, ExecutedRoots, Input, Message, QuorumCert, RecoveredState, ReplicaId, SafetyState } from '../consensus/types.js';
 import { genesisQc } from '../consensus/block.js';
 import { assertNever } from '../consensus/types.js';
-import { applyBatch, receiptHash, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
+import { applyBatch, type KernelCommand, type KernelState, type Receipt } from '../kernel/api.js';
 import { hex } from './hex.js';
 import type { Core } from './byzantine/core.js';
 import { contentKey } from './content-memo.js';
@@ -232,7 +232,8 @@ export class ReplicaHost {
     const r = applyBatch(this.durable.kernel, batch as KernelCommand[], { height: block.height });
     if (timeSplit.enabled) timeSplit.kernelMs += performance.now() - kernelStart;
     this.durable.kernel = r.state;
-    if (r.receiptBytes.length > 0) this.durable.receiptChainHead = receiptHash(r.receiptBytes[r.receiptBytes.length - 1]);
+    // The kernel returns the chain head (hashing the last receipt again cost a SHA-256 per block).
+    this.durable.receiptChainHead = r.receiptChainHead;
     const roots: ExecutedRoots = { height: block.height, blockHash: block.hash, stateRoot: r.stateRoot, receiptsRoot: r.receiptsRoot };
     this.durable.committed = { block, qc };
     this.durable.executed = roots;

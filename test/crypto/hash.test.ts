@@ -3,7 +3,7 @@ import { blake3 } from '@noble/hashes/blake3.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { shake256 } from '@noble/hashes/sha3.js';
 import { bytesEqual, compareBytes, concatBytes, fromHex, toHex, utf8 } from '../../crypto/bytes.js';
-import { Tag, hashTagged, hashTaggedPrefix, hashTaggedWith, sha256, sha256Prefix, tagPrefix } from '../../crypto/hash.js';
+import { Tag, hashTagged, hashTaggedInto, hashTaggedPairInto, hashTaggedPrefix, hashTaggedWith, sha256, sha256Prefix, tagPrefix } from '../../crypto/hash.js';
 
 describe('crypto/bytes', () => {
   it('hex round-trips and rejects bad input', () => {
@@ -105,5 +105,25 @@ describe('crypto/hash', () => {
 
   it('returns plain Uint8Arrays, not Buffers', () => {
     assert.equal(Object.getPrototypeOf(hashTagged(Tag.block)), Uint8Array.prototype);
+  });
+});
+
+describe('crypto/hash: digests written into arrays', () => {
+  it('hashTaggedInto and hashTaggedPairInto write exactly hashTagged, also in place', () => {
+    const flat = new Uint8Array(4 * 32).map((_, i) => (i * 37 + 11) & 255);
+    const a = flat.slice(32, 64);
+    const b = flat.slice(96, 128);
+    const expected = hashTagged(Tag.merkleNode, a, b);
+    // In place: the output slot is the first input's.
+    hashTaggedPairInto(Tag.merkleNode, flat, 32, flat, 96, flat, 32);
+    assert.deepEqual(flat.subarray(32, 64), expected);
+    const out = new Uint8Array(40);
+    hashTaggedInto(out, 5, Tag.stateGroup, a, new Uint8Array(2000).fill(3));
+    assert.deepEqual(out.subarray(5, 37), hashTagged(Tag.stateGroup, a, new Uint8Array(2000).fill(3)));
+    assert.deepEqual(out.subarray(0, 5), new Uint8Array(5));
+    assert.deepEqual(out.subarray(37), new Uint8Array(3));
+    const big = new Uint8Array(20_000).fill(9); // over the one-shot limit: streamed
+    hashTaggedInto(out, 8, Tag.stateRoot, big);
+    assert.deepEqual(out.subarray(8, 40), hashTagged(Tag.stateRoot, big));
   });
 });

@@ -113,6 +113,24 @@ describe('receipts are the caller’s to keep', () => {
     assert.ok(!next.receipts[0].descriptorHash.every((x) => x === 0xee));
     assert.ok(!next.receipts[0].effectsDigest.every((x) => x === 0xee));
   });
+
+  it('the batch result carries the receipt chain head (and the receipts root) as the caller\'s own arrays', () => {
+    const c = new Client();
+    const chain = new Chain(kvKernel());
+    const one = chain.apply([c.cmd('alice', 'put', { key: 'a', value: '1' })]);
+    assert.ok(bytesEqual(one.receiptChainHead, receiptHash(one.receiptBytes[0])));
+    assert.ok(bytesEqual(one.receiptsRoot, receiptHash(one.receiptBytes[0])), 'a one-receipt tree: the root is the leaf');
+    const root = stateRoot(chain.state);
+    one.receiptChainHead.fill(0xee);
+    one.receiptsRoot.fill(0xee);
+    assert.deepEqual(stateRoot(chain.state), root);
+    const empty = chain.apply([]);
+    assert.ok(bytesEqual(empty.receiptChainHead, receiptHash(one.receiptBytes[0])), 'an empty batch keeps the head');
+    const two = chain.apply([c.cmd('alice', 'get', { key: 'a' }), c.cmd('bob', 'get', { key: 'a' })]);
+    assert.ok(bytesEqual(two.receipts[0].prevReceiptHash, receiptHash(one.receiptBytes[0])));
+    assert.ok(bytesEqual(two.receiptChainHead, receiptHash(two.receiptBytes[1])));
+    assert.deepEqual(applyBatch(kvKernel(), [], { height: 1 }).receiptChainHead, new Uint8Array(32));
+  });
 });
 
 describe('the direct receipt encoder', () => {
