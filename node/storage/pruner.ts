@@ -32,6 +32,7 @@ export class Pruner {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private runs = 0;
 
   constructor(
     private readonly store: ReplicaStore,
@@ -92,7 +93,11 @@ export class Pruner {
           // Let consensus steps and client requests run between batches.
           await new Promise((r) => setImmediate(r));
         }
-        if (pruned > 0) this.o.log?.info({ from, lowWaterMark: this.store.prunedBelow, blocks: pruned, tip: this.store.tip }, 'pruned old blocks');
+        // Info once (the first run after start, which may finish an interrupted prune); every later
+        // run follows a snapshot write (every few seconds under load), so those go to debug.
+        const line = { from, lowWaterMark: this.store.prunedBelow, blocks: pruned, tip: this.store.tip, retainBlocks: this.o.retainBlocks };
+        if (this.runs++ === 0) this.o.log?.info(line, pruned > 0 ? 'retention: pruned old blocks' : 'retention: nothing to prune yet');
+        else if (pruned > 0) this.o.log?.debug(line, 'retention: pruned old blocks');
       } while (this.again && !this.stopped);
     } catch (e) {
       // Not fatal: the database is consistent at every batch boundary; the next snapshot retries.
