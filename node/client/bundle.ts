@@ -5,18 +5,23 @@
 // `knhk verify` reads.
 import { fromHex, toHex } from '../../crypto/bytes.js';
 import { decodeHybridSignature, encodeHybridSignature, type HybridSignature } from '../../crypto/hybrid.js';
+import type { MerkleProof } from '../../crypto/merkle.js';
 import type { ReceiptRecord, SignedRoots } from '../replica/services.js';
 
-export const BUNDLE_FORMAT = 'knhk-receipt-bundle/v1';
+/** Written by this version. v2 adds each signature's batch proof; v1 bundles (single-height signatures) still verify. */
+export const BUNDLE_FORMAT = 'knhk-receipt-bundle/v2';
+const READABLE_FORMATS: readonly string[] = ['knhk-receipt-bundle/v1', BUNDLE_FORMAT];
 
 export interface RootSignature {
   replica: number;
   signature: HybridSignature;
+  /** The roots' place in the batch this signature covers (node/replica/execution-roots.ts); absent: signed alone. */
+  batch?: MerkleProof;
 }
 
 export interface ReceiptBundle {
   record: ReceiptRecord;
-  /** Signatures over executionRootsMessage(record.height, record.blockHash, record.receiptsRoot, record.stateRoot). */
+  /** Signatures over the record's execution roots (alone, or in a batch: see RootSignature.batch). */
   signatures: RootSignature[];
   /** Bytes of the receipt just before this one in the chain, when the holder has them. */
   previousReceipt?: Uint8Array;
@@ -31,11 +36,13 @@ export class BundleFormatError extends Error {
 
 /** The SignedRoots a bundle's signature stands for (same roots, one replica). */
 export function signedRootsOf(record: ReceiptRecord, s: RootSignature): SignedRoots {
-  return { replica: s.replica, height: record.height, blockHash: record.blockHash, receiptsRoot: record.receiptsRoot, stateRoot: record.stateRoot, signature: s.signature };
+  const out: SignedRoots = { replica: s.replica, height: record.height, blockHash: record.blockHash, receiptsRoot: record.receiptsRoot, stateRoot: record.stateRoot, signature: s.signature };
+  if (s.batch !== undefined) out.batch = s.batch;
+  return out;
 }
 
 export interface BundleJson {
-  format: typeof BUNDLE_FORMAT;
+  format: string;
   height: number;
   blockHash: string;
   index: number;
@@ -43,7 +50,7 @@ export interface BundleJson {
   proof: { index: number; size: number; path: string[] };
   receiptsRoot: string;
   stateRoot: string;
-  signatures: { replica: number; signature: string }[];
+  signatures: { replica: number; signature: string; batch?: { index: number; size: number; path: string[] } }[];
   previousReceipt?: string;
   /** The decoded receipt, for humans; ignored by verification (which decodes `receipt`). */
   decoded?: unknown;
@@ -60,7 +67,11 @@ export function bundleToJson(b: ReceiptBundle, decoded?: unknown): BundleJson {
     proof: { index: r.proof.index, size: r.proof.size, path: r.proof.path.map(toHex) },
     receiptsRoot: toHex(r.receiptsRoot),
     stateRoot: toHex(r.stateRoot),
-    signatures: b.signatures.map((s) => ({ replica: s.replica, signature: toHex(encodeHybridSignature(s.signature)) })),
+    signatures: b.signatures.map((s) => ({
+      replica: s.replica,
+      signature: toHex(encodeHybridSignature(s.signature)),
+      ...(s.batch === undefined ? {} : { batch: { index: s.batch.index, size: s.batch.size, path: s.batch.path.map(toHex) } }),
+    })),
   };
   if (b.previousReceipt !== undefined) out.previousReceipt = toHex(b.previousReceipt);
   if (decoded !== undefined) out.decoded = decoded;
@@ -70,7 +81,9 @@ export function bundleToJson(b: ReceiptBundle, decoded?: unknown): BundleJson {
 /** Parses the JSON form; throws BundleFormatError naming the bad field. */
 export function bundleFromJson(raw: unknown): ReceiptBundle {
   const o = obj(raw, 'bundle');
-  if (o.format !== BUNDLE_FORMAT) throw new BundleFormatError(`bundle.format must be ${JSON.stringify(BUNDLE_FORMAT)}, got ${JSON.stringify(o.format)}`);
+  if (typeof o.format !== 'string' || !READABLE_FORMATS.includes(o.format)) {
+    throw new BundleFormatError(`bundle.format must be one of ${READABLE_FORMATS.map((f) => JSON.stringify(f)).join(', ')}, got ${JSON.stringify(o.format)}`);
+  }
   const proof = obj(o.proof, 'proof');
   if (!Array.isArray(proof.path) || proof.path.length > 64) throw new BundleFormatError('proof.path must be an array of at most 64 hashes');
   if (!Array.isArray(o.signatures) || o.signatures.length > 1000) throw new BundleFormatError('signatures must be an array');
@@ -87,7 +100,17 @@ export function bundleFromJson(raw: unknown): ReceiptBundle {
     signatures: o.signatures.map((s, i) => {
       const so = obj(s, `signatures[${i}]`);
       try {
-        return { replica: int(so.replica, `signatures[${i}].replica`), signature: decodeHybridSignature(hex(so.signature, `signatures[${i}].signature`)) };
+        const sig: RootSignature = { replica: int(so.replica, `signatures[${i}].replica`), signature: decodeHybridSignature(hex(so.signature, `signatures[${i}].signature`)) };
+        if (so.batch !== undefined) {
+          const b = obj(so.batch, `signatures[${i}].batch`);
+          if (!Array.isArray(b.path) || b.path.length > 64) throw new BundleFormatError(`signatures[${i}].batch.path must be an array of at most 64 hashes`);
+          sig.batch = {
+            index: int(b.index, `signatures[${i}].batch.index`),
+            size: int(b.size, `signatures[${i}].batch.size`),
+            path: b.path.map((p, j) => hex(p, `signatures[${i}].batch.path[${j}]`, 32)),
+          };
+        }
+        return sig;
       } catch (e) {
         if (e instanceof BundleFormatError) throw e;
         throw new BundleFormatError(`signatures[${i}].signature: ${(e as Error).message}`);

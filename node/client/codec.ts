@@ -158,6 +158,7 @@ export function encodeResponse(id: number, res: ClientResponse): Uint8Array {
           receiptsRoot: s.receiptsRoot,
           stateRoot: s.stateRoot,
           signature: encodeHybridSignature(s.signature),
+          ...(s.batch === undefined ? {} : { batchIndex: s.batch.index, batchSize: s.batch.size, batchPath: s.batch.path }),
         },
       };
       break;
@@ -235,6 +236,13 @@ export function decodeResponse(frame: Uint8Array): { id: number; res: ClientResp
     } catch (e) {
       throw new ClientCodecError(`bad signature encoding: ${(e as Error).message}`);
     }
+    const batchPath = Array.isArray(s.batchPath) ? s.batchPath : [];
+    if (batchPath.length > MAX_PROOF_PATH) throw new ClientCodecError(`batch proof path of ${batchPath.length} hashes is too long`);
+    const batchSize = s.batchSize === undefined ? 0 : safeInt(s.batchSize, 'batchSize');
+    const batch =
+      batchSize === 0
+        ? undefined
+        : { index: safeInt(s.batchIndex ?? 0, 'batchIndex'), size: batchSize, path: batchPath.map((p, i) => bytes(p, `batchPath[${i}]`, HASH_BYTES)) };
     return {
       id,
       res: {
@@ -246,6 +254,7 @@ export function decodeResponse(frame: Uint8Array): { id: number; res: ClientResp
           receiptsRoot: bytes(s.receiptsRoot, 'receiptsRoot', HASH_BYTES),
           stateRoot: bytes(s.stateRoot, 'stateRoot', HASH_BYTES),
           signature,
+          ...(batch === undefined ? {} : { batch }),
         },
       },
     };

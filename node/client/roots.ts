@@ -1,16 +1,17 @@
 // Collects f+1 valid hybrid signatures over one block's execution roots. Replicas sign roots on
-// demand (ML-DSA-65 costs ~10 ms per signature), so every client asks the same f+1 replicas for a
-// given height first — replicas h mod n, h+1 mod n, ... — which spreads signing over the cluster
-// and has each height signed f+1 times, not n times. If one of them fails, answers wrongly or is
-// slow (HEDGE_MS), the others are asked too. Collections are shared per roots within a transport:
-// the receipts of one block all need the same signatures, verified once per client process.
+// demand, many heights per signature (ML-DSA-65 costs ~10 ms per signature; see
+// node/replica/roots-signer.ts), so a client process asks the same f+1 replicas for every height —
+// replicas o, o+1, ... mod n from an offset o drawn once per collector — so that their batches cover
+// its heights, while different client processes spread the signing over the cluster. If one of
+// them fails, answers wrongly or is slow (HEDGE_MS), the others are asked too. Collections are
+// shared per roots within a transport, and a batch signature is verified once per collector.
 import { toHex } from '../../crypto/bytes.js';
 import type { ReceiptRecord, SignedRoots } from '../replica/services.js';
 import { verifySignedRoots } from '../replica/execution-roots.js';
 import type { RootSignature } from './bundle.js';
 import type { ClientChannel } from './channel.js';
 import type { ClusterFile } from '../cluster/config.js';
-import { validatorKeys } from './verify.js';
+import { SignatureCache, validatorKeys } from './verify.js';
 import { bytesEqual } from '../../crypto/bytes.js';
 
 export class RootsUnavailableError extends Error {
@@ -30,7 +31,17 @@ export class RootsCollector {
   constructor(
     private readonly cluster: ClusterFile,
     private readonly channels: ClientChannel[],
+    /** Valid signatures seen (shared with the transport's bundle checks, so each is verified once). */
+    private readonly verified: SignatureCache = new SignatureCache(),
+    /** First replica asked (then the next f, mod n); default: drawn at random. */
+    private readonly offset = Math.floor(Math.random() * channels.length),
   ) {}
+
+  /** The replicas asked first for every height (the rest only when these fail or are slow). */
+  get primaries(): number[] {
+    const n = this.channels.length;
+    return Array.from({ length: Math.min(this.cluster.f + 1, n) }, (_, i) => this.channels[(this.offset + i) % n].replica);
+  }
 
   /** f+1 signatures (distinct validators, each verified) over `record`'s roots. */
   collect(record: ReceiptRecord, timeoutMs: number): Promise<RootSignature[]> {
@@ -55,7 +66,7 @@ export class RootsCollector {
       let outstanding = 0;
       let done = false;
       const n = this.channels.length;
-      const first = Array.from({ length: Math.min(need, n) }, (_, i) => this.channels[(record.height + i) % n]);
+      const first = Array.from({ length: Math.min(need, n) }, (_, i) => this.channels[(this.offset + i) % n]);
       const rest = this.channels.filter((c) => !first.includes(c));
       let hedged = false;
       const settle = () => {
@@ -73,7 +84,7 @@ export class RootsCollector {
         if (!bytesEqual(s.blockHash, record.blockHash) || !bytesEqual(s.receiptsRoot, record.receiptsRoot) || !bytesEqual(s.stateRoot, record.stateRoot)) {
           return `replica ${replica} signed different roots at height ${record.height}`;
         }
-        if (!verifySignedRoots(keys[replica], s)) return `replica ${replica} sent an invalid signature`;
+        if (!verifySignedRoots(keys[replica], s, this.verified)) return `replica ${replica} sent an invalid signature`;
         return null;
       };
       const hedge = () => {
@@ -96,7 +107,7 @@ export class RootsCollector {
             if (res.kind === 'signedRoots') {
               const problem = accept(ch.replica, res.roots);
               ok = problem === null;
-              if (ok) got.push({ replica: ch.replica, signature: res.roots.signature });
+              if (ok) got.push(res.roots.batch === undefined ? { replica: ch.replica, signature: res.roots.signature } : { replica: ch.replica, signature: res.roots.signature, batch: res.roots.batch });
               else problems.push(problem!);
             } else problems.push(`replica ${ch.replica}: ${res.kind === 'error' ? res.message : res.kind}`);
             if (!ok) hedge();

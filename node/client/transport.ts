@@ -18,7 +18,7 @@ export class ClientTransport {
     private readonly host: Libp2p,
     readonly channels: ClientChannel[],
   ) {
-    this.roots = new RootsCollector(cluster, channels);
+    this.roots = new RootsCollector(cluster, channels, this.signatures);
   }
 
   static async create(cluster: ClusterFile): Promise<ClientTransport> {

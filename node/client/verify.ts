@@ -5,12 +5,11 @@
 //   3. at least f+1 distinct validators hybrid-signed (Ed25519 + ML-DSA-65) the execution roots
 //      (height, blockHash, receiptsRoot, stateRoot) — so at least one honest replica vouches;
 //   4. when the previous receipt is given, this receipt's prevReceiptHash links to it.
-import { bytesEqual, concatBytes, fromHex, toHex } from '../../crypto/bytes.js';
-import { sha256 } from '../../crypto/hash.js';
+import { bytesEqual, fromHex } from '../../crypto/bytes.js';
 import type { HybridPublicKey } from '../../crypto/hybrid.js';
 import { decodeReceipt, receiptHash, verifyReceipt, type Receipt } from '../../kernel/api.js';
 import type { ClusterFile } from '../cluster/config.js';
-import { executionRootsMessage, verifySignedRoots } from '../replica/execution-roots.js';
+import { verifySignedRoots } from '../replica/execution-roots.js';
 import { signedRootsOf, type ReceiptBundle } from './bundle.js';
 
 export type BundleVerdict = { ok: true; receipt: Receipt; signers: number[] } | { ok: false; reason: string };
@@ -65,7 +64,6 @@ function check(bundle: ReceiptBundle, cluster: ClusterFile, cache?: SignatureCac
 
   const need = cluster.f + 1;
   const keys = validatorKeys(cluster);
-  const msgHex = toHex(executionRootsMessage(r.height, r.blockHash, r.receiptsRoot, r.stateRoot));
   const signers: number[] = [];
   const bad: number[] = [];
   for (const s of bundle.signatures) {
@@ -75,12 +73,8 @@ function check(bundle: ReceiptBundle, cluster: ClusterFile, cache?: SignatureCac
       continue;
     }
     if (signers.includes(s.replica)) continue; // one vote per validator, however often it appears
-    // The key covers both halves of the signature: a cached Ed25519 half must not vouch for a new ML-DSA half.
-    const key = `${s.replica}:${msgHex}:${toHex(sha256(concatBytes(s.signature.ed25519, s.signature.mldsa65)))}`;
-    if (cache?.has(key) || verifySignedRoots(keys[s.replica], signedRootsOf(r, s))) {
-      cache?.add(key);
-      signers.push(s.replica);
-    } else bad.push(s.replica);
+    if (verifySignedRoots(keys[s.replica], signedRootsOf(r, s), cache)) signers.push(s.replica);
+    else bad.push(s.replica);
   }
   if (signers.length < need) {
     const badNote = bad.length > 0 ? `; invalid signatures from replicas ${bad.join(', ')}` : '';

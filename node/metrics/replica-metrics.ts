@@ -41,6 +41,7 @@ export class ReplicaMetrics {
   readonly refusedPeers = new Counter({ name: 'knhk_refused_peers_total', help: 'consensus streams refused from peers outside the validator set', registers: [this.registry] });
   readonly syncedBlocks = new Counter({ name: 'knhk_synced_blocks_total', help: 'blocks fetched from peers by catch-up', registers: [this.registry] });
   readonly snapshotsLoaded = new Counter({ name: 'knhk_snapshots_loaded_total', help: 'verified state snapshots installed from peers', registers: [this.registry] });
+  readonly rootsSignatures = new Counter({ name: 'knhk_roots_signatures_total', help: 'hybrid signatures made over batches of execution roots (one covers many heights)', registers: [this.registry] });
   readonly prunedBlocks = new Counter({ name: 'knhk_pruned_blocks_total', help: 'committed blocks deleted by retention (with their receipts, signed roots and index entries)', registers: [this.registry] });
   readonly lowWaterMark = new Gauge({ name: 'knhk_retention_low_water_mark', help: 'lowest height still stored: every height below it was pruned (0: none)', registers: [this.registry] });
   readonly commitLatency = new Histogram({

@@ -27,7 +27,7 @@ import type { ReplicaStore } from '../storage/replica-store.js';
 import { executeBlock } from './executor.js';
 import { ProofTree } from './proof-tree.js';
 import { consensusRecovery, recover } from './recovery.js';
-import { RootsSigner } from './roots-signer.js';
+import { RootsSigner, type RootsToSign } from './roots-signer.js';
 import { SNAPSHOT_DEFAULTS, SnapshotWriter } from './snapshot-writer.js';
 import type { ClientCommand, ReceiptRecord, ReplicaServices, ReplicaStatus, SignedRoots } from './services.js';
 import { Waiters } from './waiters.js';
@@ -47,6 +47,10 @@ export interface ReplicaNodeOptions {
 
 /** Executions kept in memory for fast receipt answers (older ones are read from level). */
 const RECENT_HEIGHTS = 128;
+/** Signed roots kept in memory (heights; a batch covers up to 1,024). */
+const SIGNED_ROOTS_KEPT = 4096;
+/** How long after a client's request for signed roots this replica signs new heights unasked. */
+const ROOTS_WANTED_MS = 2000;
 /** Inputs waiting for the loop beyond which peer messages are dropped (clients get back-pressure via timeouts). */
 const MAX_QUEUED_INPUTS = 50_000;
 /** Clients whose highest executed seq is tracked in memory. */
@@ -90,6 +94,8 @@ export class ReplicaNode implements ReplicaServices {
   private readonly rootsWaiters = new Waiters<SignedRoots>();
   private readonly admittedAt = new Map<string, number>();
   private readonly signer: RootsSigner;
+  /** Until then (performance.now ms), new durable heights are signed without waiting to be asked. */
+  private rootsWantedUntil = 0;
   private readonly snapshots: SnapshotWriter<Omit<SnapshotRecord, 'state'>>;
   private readonly leaderOf: (view: number) => number;
   /** Highest committed height any peer reported (catch-up fills it in). */
@@ -104,13 +110,14 @@ export class ReplicaNode implements ReplicaServices {
     this.n = o.cluster.validators.length;
     this.self = o.self;
     this.leaderOf = o.config.leaderOf ?? roundRobinLeader(this.n);
-    this.signer = new RootsSigner(
-      o.pool,
-      o.hybridSecretKey,
-      o.self,
-      (s) => this.onSigned(s),
-      (h, e) => o.log.error({ height: h, err: e.message }, 'signing execution roots failed'),
-    );
+    this.signer = new RootsSigner({
+      pool: o.pool,
+      secretKey: o.hybridSecretKey,
+      replica: o.self,
+      durableAbove: (h) => this.durableRootsAbove(h),
+      onSigned: (batch) => this.onSigned(batch),
+      onError: (heights, e) => o.log.error({ from: heights[0], to: heights[heights.length - 1], err: e.message }, 'signing execution roots failed'),
+    });
     this.snapshots = new SnapshotWriter({
       every: o.cluster.consensus.snapshotEvery,
       ...SNAPSHOT_DEFAULTS,
@@ -343,7 +350,10 @@ export class ReplicaNode implements ReplicaServices {
         if (loc && loc.height === block.height) this.receiptWaiters.publish(k, this.receiptAt(this.recent.get(block.height)!, loc.index));
       }
     }
-    if (this.rootsWaiters.has(String(block.height))) {
+    // While clients are asking this replica for signed roots, every durable height is queued at
+    // once: the client that gets this block's receipt will ask next, and by then the batch that
+    // covers it is usually being signed (the signer still signs at most once per interval).
+    if (this.rootsWaiters.has(String(block.height)) || now < this.rootsWantedUntil) {
       this.signer.request({ height: block.height, blockHash: block.hash, receiptsRoot: execution.receiptsRoot, stateRoot: execution.stateRoot });
     }
   }
@@ -368,11 +378,27 @@ export class ReplicaNode implements ReplicaServices {
     return { height: e.height, blockHash: e.blockHash, index, receiptBytes: e.receiptBytes[index], proof: r.tree.proof(index), receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot };
   }
 
-  private onSigned(s: SignedRoots): void {
-    this.signed.set(s.height, s);
-    this.signed.delete(s.height - RECENT_HEIGHTS);
-    this.rootsWaiters.publish(String(s.height), s);
-    this.o.store.saveSignedRoots(s).catch((e: Error) => this.o.log.error({ err: e.message }, 'storing signed roots failed'));
+  // Signed roots are kept in memory only: after a restart a height is simply signed again on
+  // request (any signature over the same roots is as good), which costs less than writing ~3.4 KB
+  // of signature per height.
+  private onSigned(batch: SignedRoots[]): void {
+    for (const s of batch) {
+      this.signed.delete(s.height); // re-inserted as newest
+      this.signed.set(s.height, s);
+      this.rootsWaiters.publish(String(s.height), s);
+    }
+    while (this.signed.size > SIGNED_ROOTS_KEPT) this.signed.delete(this.signed.keys().next().value as number);
+    this.o.metrics.rootsSignatures.inc();
+  }
+
+  /** Roots of the durable heights above `height` still held in memory, ascending (batch signing). */
+  private durableRootsAbove(height: number): RootsToSign[] {
+    const out: RootsToSign[] = [];
+    for (let h = Math.max(height + 1, this.durableHeight - RECENT_HEIGHTS + 1); h <= this.durableHeight; h++) {
+      const e = this.recent.get(h)?.execution;
+      if (e !== undefined) out.push({ height: h, blockHash: e.blockHash, receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot });
+    }
+    return out;
   }
 
   // ---- ReplicaServices ----
@@ -454,14 +480,18 @@ export class ReplicaNode implements ReplicaServices {
 
   async signedRoots(height: number, timeoutMs: number): Promise<SignedRoots | null> {
     if (!Number.isSafeInteger(height) || height < 1) return null;
-    const have = this.signed.get(height) ?? (await this.o.store.getSignedRoots(height));
-    if (have !== null) return have;
-    if (this.signed.has(height)) return this.signed.get(height)!;
+    this.rootsWantedUntil = performance.now() + ROOTS_WANTED_MS;
+    const have = this.signed.get(height);
+    if (have !== undefined) return have;
+    // Not durable yet: onDurable queues it for signing while someone waits for it.
+    if (height > this.durableHeight) return this.rootsWaiters.wait(String(height), timeoutMs);
+    // Below the retention low-water mark this throws the store's PrunedError, which the client sees.
+    const e = this.recent.get(height)?.execution ?? (await this.o.store.getExecution(height));
+    const signedMeanwhile = this.signed.get(height);
+    if (signedMeanwhile !== undefined) return signedMeanwhile;
+    if (e === null) return null;
     const waiting = this.rootsWaiters.wait(String(height), timeoutMs);
-    if (height <= this.durableHeight) {
-      const e = this.recent.get(height)?.execution ?? (await this.o.store.getExecution(height));
-      if (e !== null) this.signer.request({ height, blockHash: e.blockHash, receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot });
-    }
+    this.signer.request({ height, blockHash: e.blockHash, receiptsRoot: e.receiptsRoot, stateRoot: e.stateRoot });
     return waiting;
   }
 

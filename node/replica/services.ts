@@ -49,6 +49,8 @@ export interface SignedRoots {
   receiptsRoot: Uint8Array;
   stateRoot: Uint8Array;
   signature: HybridSignature;
+  /** Where these roots sit in the batch the signature covers (see execution-roots.ts); absent: signed alone. */
+  batch?: MerkleProof;
 }
 
 export interface ReplicaStatus {
