@@ -121,6 +121,10 @@ describe('node/replica retention on a live cluster', function () {
   // Replica 1 since its restart: the others still answer seq 1 from the executions they hold in
   // memory (the last 128 heights), which this tiny retention undercuts.
   it('refuses a replay of a pruned command with the clear error, on the replica API and the client protocol, and does not execute it', async () => {
+    // Every replica done with the commands so far (the chain is idle), so heights only move if the replay is ordered.
+    const top = () => Math.max(...live().map((r) => r.node.status().height));
+    await until(() => live().every((r) => r.node.status().executedHeight === top()), 10_000, 'replicas level');
+    await untilStable(top, 500, 10_000);
     const heights = live().map((r) => r.node.status().height);
     const r0 = replicas[1]!;
     r0.node.submit({ client, seq: 1, bytes: put(1, 'v1') });
