@@ -3,12 +3,10 @@
 // canonical encoding. Decoders check every field: a corrupt database is reported, not trusted.
 import type { QuorumCert, SafetyState, TimeoutCert } from '../../consensus/types.js';
 import { canonicalDecode, canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
-import { decodeHybridSignature, encodeHybridSignature } from '../../crypto/hybrid.js';
 import type { WireLimits } from '../proto/consensus-codec.js';
 import { blockIn, blockOut, qcIn, qcOut } from '../proto/consensus-codec.js';
 import { CommittedBlockType } from '../proto/schema.js';
 import type { CommittedBlock } from '../proto/sync-codec.js';
-import type { SignedRoots } from '../replica/services.js';
 
 export class StoreCorruptError extends Error {
   constructor(what: string, detail: string) {
@@ -191,36 +189,6 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotRecord {
   };
 }
 
-// ---- signed execution roots ----
-
-export function encodeSignedRoots(s: SignedRoots): Uint8Array {
-  return canonicalEncode({
-    replica: s.replica,
-    height: s.height,
-    blockHash: s.blockHash,
-    receiptsRoot: s.receiptsRoot,
-    stateRoot: s.stateRoot,
-    signature: encodeHybridSignature(s.signature),
-  });
-}
-
-export function decodeSignedRoots(bytes: Uint8Array): SignedRoots {
-  const o = asObj(bytes, 'signed roots');
-  let signature;
-  try {
-    signature = decodeHybridSignature(field(o, 'signature', 'signed roots', isBytes));
-  } catch (e) {
-    throw new StoreCorruptError('signed roots', (e as Error).message);
-  }
-  return {
-    replica: field(o, 'replica', 'signed roots', isNum),
-    height: field(o, 'height', 'signed roots', isNum),
-    blockHash: field(o, 'blockHash', 'signed roots', isBytes),
-    receiptsRoot: field(o, 'receiptsRoot', 'signed roots', isBytes),
-    stateRoot: field(o, 'stateRoot', 'signed roots', isBytes),
-    signature,
-  };
-}
 
 // ---- command index ----
 

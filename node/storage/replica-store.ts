@@ -19,21 +19,18 @@ import { Level } from 'level';
 import { SafetyFile } from './safety-file.js';
 import type { SafetyState } from '../../consensus/types.js';
 import type { CommittedBlock } from '../proto/sync-codec.js';
-import type { SignedRoots } from '../replica/services.js';
 import {
   decodeCommandLocation,
   decodeCommittedBlock,
   decodeExecution,
   decodePrunedCommands,
   decodeSafety,
-  decodeSignedRoots,
   decodeSnapshot,
   encodeCommandLocation,
   encodeCommittedBlock,
   encodeExecution,
   encodePrunedCommands,
   encodeSafety,
-  encodeSignedRoots,
   encodeSnapshot,
   DATA_FORMAT,
   PrunedError,
@@ -55,6 +52,7 @@ const KEY = {
   prunedBelow: 'meta:pruned-below',
   block: (height: number) => `block:${h16(height)}`,
   exec: (height: number) => `exec:${h16(height)}`,
+  /** Signed execution roots, written by replicas before batch signing (f45f36c); now only pruned. */
   roots: (height: number) => `roots:${h16(height)}`,
   command: (client: string, seq: number) => `cmd:${client}:${h16(seq)}`,
   prunedCommands: (client: string) => `cmdpruned:${client}`,
@@ -285,22 +283,6 @@ export class ReplicaStore {
 
   private refusePruned(height: number, what: string): void {
     if (height < this.lowWater) throw new PrunedError(`${what} pruned: height ${height} is below this replica's retention low-water mark ${this.lowWater}`, this.lowWater);
-  }
-
-  // ---- signed roots ----
-
-  saveSignedRoots(s: SignedRoots): Promise<void> {
-    // Signed late for a height the pruner already passed: nothing would ever delete it.
-    if (s.height < this.lowWater) return Promise.resolve();
-    const bytes = encodeSignedRoots(s);
-    return this.enqueue(() => this.db.put(KEY.roots(s.height), bytes));
-  }
-
-  /** Throws PrunedError below the low-water mark. */
-  async getSignedRoots(height: number): Promise<SignedRoots | null> {
-    this.refusePruned(height, 'signed roots');
-    const b = await this.db.get(KEY.roots(height));
-    return b === undefined ? null : decodeSignedRoots(b);
   }
 
   // ---- snapshots ----

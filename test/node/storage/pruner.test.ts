@@ -12,7 +12,7 @@ import { PrunedError } from '../../../node/storage/records.js';
 import { ReplicaStore } from '../../../node/storage/replica-store.js';
 import { commitChain } from './fixtures/prune-chain.js';
 
-/** Every height below `mark` is gone (block, execution, roots, index entries), every one from it up to `tip` is whole. */
+/** Every height below `mark` is gone (block, execution, index entries), every one from it up to `tip` is whole. */
 async function assertConsistent(s: ReplicaStore, mark: number, tip: number): Promise<void> {
   assert.equal(s.prunedBelow, mark);
   for (let height = 1; height <= tip; height++) {
@@ -20,12 +20,10 @@ async function assertConsistent(s: ReplicaStore, mark: number, tip: number): Pro
     assert.equal((await s.getCommitted(height)) !== null, kept, `block ${height} ${kept ? 'kept' : 'pruned'}`);
     if (kept) {
       assert.equal((await s.getExecution(height))?.height, height);
-      assert.equal((await s.getSignedRoots(height))?.height, height);
       assert.deepEqual(await s.lookupCommand('c1', height), { height, index: 0 });
       assert.deepEqual(await s.lookupCommand('c2', 2 * height), { height, index: 1 });
     } else {
       await assert.rejects(s.getExecution(height), PrunedError);
-      await assert.rejects(s.getSignedRoots(height), PrunedError);
       await assert.rejects(s.lookupCommand('c1', height), PrunedError);
       await assert.rejects(s.lookupCommand('c2', 2 * height), PrunedError);
     }
@@ -123,7 +121,6 @@ describe('node/storage retention (pruner)', () => {
       assert.equal(await s.lookupCommand('c2', 51), null, 'not executed yet: may still be ordered');
       assert.equal(await s.lookupCommand('c3', 1), null, 'a client with nothing pruned');
       await assert.rejects(s.getExecution(3), /receipts pruned: height 3 is below this replica's retention low-water mark 10/);
-      await assert.rejects(s.getSignedRoots(9), /signed roots pruned: height 9 is below/);
       assert.equal(await s.getCommitted(3), null, 'blocks below the mark read as absent (sync serves them as heights it does not have)');
     } finally {
       await s.close();

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Block, QuorumCert, SafetyState } from '../../../consensus/types.js';
-import { hybridKeyPair, hybridSign } from '../../../crypto/hybrid.js';
 import { ReplicaStore } from '../../../node/storage/replica-store.js';
 import { DATA_FORMAT, StoreCorruptError, StoreFormatError } from '../../../node/storage/records.js';
 import { Level } from 'level';
@@ -53,9 +52,8 @@ describe('node/storage replica store', () => {
     await assert.rejects(ReplicaStore.open(dir), StoreFormatError);
   });
 
-  it('keeps safety state, commits, receipts index and signed roots across close and reopen', async () => {
+  it('keeps safety state, commits and the receipts index across close and reopen', async () => {
     const safety: SafetyState = { highestVotedView: 42, lockedView: 40, highQc: qc(41, 3) };
-    const kp = hybridKeyPair(new Uint8Array(32).fill(3));
     let s = await ReplicaStore.open(dir);
     assert.equal(s.tip, 0);
     assert.equal(await s.loadSafety(), null);
@@ -67,8 +65,6 @@ describe('node/storage replica store', () => {
         commands: [{ client: 'c1', seq: height, index: 0 }],
       });
     }
-    const roots = { replica: 2, height: 3, blockHash: h(3), receiptsRoot: h(203), stateRoot: h(103), signature: hybridSign(kp.secretKey, 'x', new Uint8Array([1])) };
-    await s.saveSignedRoots(roots);
     await s.close();
 
     s = await ReplicaStore.open(dir);
@@ -83,8 +79,6 @@ describe('node/storage replica store', () => {
       assert.deepEqual(Array.from(e3!.stateRoot), Array.from(h(103)));
       assert.deepEqual(await s.lookupCommand('c1', 2), { height: 2, index: 0 });
       assert.equal(await s.lookupCommand('c1', 9), null);
-      const r = await s.getSignedRoots(3);
-      assert.deepEqual(Array.from(r!.signature.mldsa65), Array.from(roots.signature.mldsa65));
       assert.equal(await s.getCommitted(4), null);
     } finally {
       await s.close();
