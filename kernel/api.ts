@@ -30,6 +30,7 @@ export { applyBatch, KernelUsageError } from './apply.js';
 /** previewDecision(state, cmd, ctx): DecisionPreview — the decision without executing (dry run). */
 export { previewDecision, type DecisionPreview } from './preview.js';
 export { readState, StateReadError } from './read.js';
+export { lastAcceptedSeq } from './last-seq.js';
 /** stateRoot(state), snapshotState(state), restoreState(bytes), forkState(state), StaleStateError. */
 export { stateRoot, snapshotState, snapshotEncoder, stateKeyCount, restoreState, forkState, StaleStateError } from './state/handle.js';
 export { SnapshotError, SnapshotEncoder } from './state/snapshot.js';
