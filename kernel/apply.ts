@@ -8,7 +8,7 @@
 import { canonicalEncode, canonicalHash, type CanonicalValue } from '../crypto/canonical.js';
 import { Tag, hashTagged } from '../crypto/hash.js';
 import { merkleRootOfLeafHashes } from '../crypto/merkle.js';
-import { commandShapeProblem } from './command.js';
+import { shapeProblem } from './command.js';
 import { digestCommand } from './command-digest.js';
 import { KERNEL_LIMITS } from './limits.js';
 import { executeCommand, type ExecContext } from './execute.js';
@@ -61,7 +61,7 @@ export function applyBatch(state: KernelState, batch: KernelCommand[], ctx: Kern
     const cmd = batch[i];
     let digest = NO_COMMAND;
     let outcome: Outcome | undefined;
-    const problem = commandShapeProblem(cmd);
+    const problem = shapeProblem(cmd);
     if (problem !== null) outcome = rejected('failed', 'kernel.decode', problem);
     else {
       try {

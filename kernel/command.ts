@@ -37,7 +37,22 @@ export function decodeCommand(bytes: Uint8Array): KernelCommand {
   }
   const problem = commandShapeProblem(v);
   if (problem !== null) throw new CommandDecodeError(problem);
-  return deepFreeze(v) as unknown as KernelCommand;
+  const cmd = deepFreeze(v) as unknown as KernelCommand;
+  wellFormed.add(cmd);
+  return cmd;
+}
+
+/**
+ * Commands decodeCommand returned: shape-checked, then deep-frozen, so the check's answer can never
+ * change. applyBatch asks shapeProblem() for every command on every replica; for these it is a
+ * set lookup instead of listing the command's and its fields' keys again.
+ */
+const wellFormed = new WeakSet<object>();
+
+/** commandShapeProblem(v), answered at once for a command decodeCommand produced. */
+export function shapeProblem(v: unknown): string | null {
+  if (v !== null && typeof v === 'object' && wellFormed.has(v)) return null;
+  return commandShapeProblem(v);
 }
 
 /**

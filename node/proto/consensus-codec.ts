@@ -102,11 +102,42 @@ const sig = (v: unknown, field: string) => {
   return s;
 };
 
+/**
+ * Command `i` of the list at `list` (e.g. `proposal.block.commands`). A well-formed command is
+ * taken as it is; the field names an error reports (`proposal.block.commands[3].client`) are built
+ * only when a check fails: a block carries hundreds of commands, and four names per command were
+ * most of what decoding one allocated.
+ */
+function cmdAt(raw: unknown, list: string, i: number, lim: WireLimits): Command {
+  if (typeof raw === 'object' && raw !== null) {
+    const o = raw as Record<string, unknown>;
+    const client = o.client;
+    const seq = o.seq ?? 0;
+    const bytes = o.bytes;
+    if (
+      typeof client === 'string' && client.length > 0 && client.length <= MAX_CLIENT_CHARS &&
+      typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 &&
+      bytes instanceof Uint8Array && bytes.length <= lim.maxCommandBytes
+    ) {
+      return { client, seq, bytes };
+    }
+  }
+  // Anything else (a defect, a uint64 seq decoded as a Long, omitted empty bytes): the full checks.
+  return cmdIn(raw, `${list}[${i}]`, lim);
+}
+
 function cmdIn(raw: unknown, field: string, lim: WireLimits): Command {
   const o = wireMessage(raw, field);
   const client = wireString(o.client, `${field}.client`, MAX_CLIENT_CHARS);
   if (client.length === 0) throw new WireDecodeError(`${field}.client: empty`);
   return { client, seq: wireNumber(o.seq ?? 0, `${field}.seq`), bytes: wireBytes(o.bytes, `${field}.bytes`, lim.maxCommandBytes) };
+}
+
+function commandsIn(raw: unknown, field: string, lim: WireLimits): Command[] {
+  const list = wireArray(raw, field, lim.maxCommands);
+  const out = new Array<Command>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = cmdAt(list[i], field, i, lim);
+  return out;
 }
 
 export function qcIn(raw: unknown, field: string, lim: WireLimits): QuorumCert {
@@ -157,7 +188,7 @@ export function blockIn(raw: unknown, field: string, lim: WireLimits): Block {
     parent: hash(o.parent, `${field}.parent`),
     justify: qcIn(o.justify, `${field}.justify`, lim),
     proposer: replica(o.proposer, `${field}.proposer`, lim),
-    commands: wireArray(o.commands, `${field}.commands`, lim.maxCommands).map((c, i) => cmdIn(c, `${field}.commands[${i}]`, lim)),
+    commands: commandsIn(o.commands, `${field}.commands`, lim),
     executed: executedIn(o.executed, `${field}.executed`),
     hash: hash(o.hash, `${field}.hash`),
   };
@@ -208,7 +239,7 @@ function messageIn(f: Record<string, unknown>, lim: WireLimits): Message {
     }
     case 'forward': {
       const s = wireMessage(f.forward, 'forward');
-      return { type: 'forward', commands: wireArray(s.commands, 'forward.commands', lim.maxCommands).map((c, i) => cmdIn(c, `forward.commands[${i}]`, lim)) };
+      return { type: 'forward', commands: commandsIn(s.commands, 'forward.commands', lim) };
     }
     default:
       throw new WireDecodeError('frame has no known body');

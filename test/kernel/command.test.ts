@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { canonicalEncode, type CanonicalValue } from '../../crypto/canonical.js';
-import { CommandDecodeError, decodeCommand, encodeCommand, type KernelCommand } from '../../kernel/api.js';
+import { CommandDecodeError, applyBatch, decodeCommand, encodeCommand, type KernelCommand } from '../../kernel/api.js';
+import { shapeProblem } from '../../kernel/command.js';
+import { kvKernel } from './helpers.js';
 import { encodeCommandTransient } from '../../kernel/command-encoding.js';
 import { randomBatches } from './fixtures/random-workload.js';
 
@@ -95,5 +97,19 @@ describe('the direct command encoder', () => {
     assert.throws(() => encodeCommand({ principal: 'p', seq: 1, type: 't', fields: { s: 'lone \ud800' } }), /surrogate/);
     assert.throws(() => encodeCommand({ principal: 'p', seq: 1.5, type: 't', fields: {} }), /safe integer/);
     assert.throws(() => encodeCommand({ principal: 'p', seq: 1, type: 't', fields: { x: undefined as unknown as CanonicalValue } }), /undefined/);
+  });
+});
+
+describe('decoded commands skip the repeated shape check', () => {
+  it('a decoded command and an equal plain one give byte-identical receipts; a malformed one is still refused', () => {
+    const cmd: KernelCommand = { principal: 'alice', seq: 1, type: 'put', fields: { key: 'a', value: '1' } };
+    const decoded = decodeCommand(encodeCommand(cmd));
+    assert.equal(shapeProblem(decoded), null);
+    assert.equal(shapeProblem({ ...cmd, extra: 1 }), "command has unknown key 'extra'");
+    assert.equal(shapeProblem(Object.freeze({ ...cmd, seq: -1 })), 'command.seq must be a non-negative safe integer');
+    const plain = applyBatch(kvKernel(), [cmd, { ...cmd, seq: 2, bogus: true } as unknown as KernelCommand], { height: 1 });
+    const viaDecode = applyBatch(kvKernel(), [decoded, { ...cmd, seq: 2, bogus: true } as unknown as KernelCommand], { height: 1 });
+    assert.deepEqual(viaDecode.receiptBytes, plain.receiptBytes);
+    assert.equal(viaDecode.receipts[1].ruleId, 'kernel.decode');
   });
 });

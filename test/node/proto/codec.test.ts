@@ -113,3 +113,16 @@ describe('node/proto codec', () => {
     assert.equal(decodeSyncFrame(huge, lim).ok, false);
   });
 });
+
+describe('node/proto codec: command errors name the command', () => {
+  it('reports the list and index of a defective command in a forward or a proposal', () => {
+    const fwd = encodeConsensusMessage({ type: 'forward', commands: [{ client: 'x', seq: 1, bytes: new Uint8Array([1]) }, { client: '', seq: 2, bytes: new Uint8Array([1]) }] });
+    assert.deepEqual(decodeConsensusMessage(fwd, lim), { ok: false, reason: 'forward.commands[1].client: empty' });
+    const b = block(5, false);
+    const big = { ...b, commands: [b.commands[0], { client: 'y', seq: 3, bytes: new Uint8Array(2000) }] };
+    const prop = encodeConsensusMessage({ type: 'proposal', block: big, tc: null, signature: h(7) });
+    assert.deepEqual(decodeConsensusMessage(prop, lim), { ok: false, reason: 'proposal.block.commands[1].bytes: 2000 bytes exceeds 1024' });
+    const long = encodeConsensusMessage({ type: 'forward', commands: [{ client: 'z'.repeat(300), seq: 1, bytes: new Uint8Array([1]) }] });
+    assert.deepEqual(decodeConsensusMessage(long, lim), { ok: false, reason: 'forward.commands[0].client: longer than 256' });
+  });
+});
