@@ -20,6 +20,8 @@ export interface LoadOptions {
   keyspace?: number;
   timeoutMs?: number;
   onProgress?(committed: number): void;
+  /** Called when the measured window opens and when it closes (e.g. to sample CPU counters). */
+  onWindow?(edge: 'start' | 'end'): void;
 }
 
 export interface LoadResult {
@@ -52,6 +54,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const start = performance.now();
   const measureFrom = start + opts.warmupMs;
   const stopAt = measureFrom + opts.durationMs;
+  const windowTimers = [setTimeout(() => opts.onWindow?.('start'), opts.warmupMs), setTimeout(() => opts.onWindow?.('end'), opts.warmupMs + opts.durationMs)];
   let seed = 1;
   const nextKey = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -110,6 +113,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   try {
     await Promise.all(opts.keys.map((k, i) => (opts.mode === 'lean' ? lean(k, i) : verified(k, i))));
   } finally {
+    for (const t of windowTimers) clearTimeout(t);
     await transport.close();
   }
   latencies.sort((a, b) => a - b);

@@ -25,6 +25,29 @@ export interface ClusterBenchResult extends LoadResult {
   warmupS: number;
   /** From replica 0's /metrics after the run (whole run incl. warm-up): how the work was batched. */
   replica0?: { blocks: number; commands: number; commandsPerBlock: number; views: number; timeouts: number };
+  /**
+   * CPU over the measured window: the replicas' (their process CPU counters) and this load
+   * generator's, per committed command and in cores; absent when a replica's counters are not served.
+   */
+  cpu?: { replicaUsPerCommand: number; replicaCores: number; loadgenUsPerCommand: number; loadgenCores: number; machineCores: number };
+}
+
+/** Process CPU seconds (user + system) a replica reports on its Prometheus endpoint, or NaN. */
+async function replicaCpuSeconds(port: number, host = '127.0.0.1'): Promise<number> {
+  if (port === 0) return NaN;
+  try {
+    const res = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(3000) });
+    return Number((await res.text()).match(/^knhk_process_process_cpu_seconds_total (\S+)$/m)?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU counters at one instant: each replica's (seconds) and this process's (µs), with the time. */
+interface CpuSample {
+  at: number;
+  replicas: Promise<number[]>;
+  self: NodeJS.CpuUsage;
 }
 
 /** A few counters of one replica's Prometheus endpoint; undefined when it has none or does not answer. */
@@ -66,13 +89,32 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
     if (c.validators.length !== o.nodes && external) o.log?.(`(the cluster has ${c.validators.length} replicas)\n`);
     const keys = Array.from({ length: o.clients }, (_, j) => readEd25519KeyFile(clientKeyFile(dir, j)));
     o.log?.(`${o.clients} clients, ${o.warmupS} s warm-up, ${o.durationS} s measured (${o.verify ? 'verified receipts' : 'receipts'}) ...\n`);
-    const r = await runLoad({ cluster: c, keys, durationMs: o.durationS * 1000, warmupMs: o.warmupS * 1000, mode: o.verify ? 'verified' : 'lean' });
+    const samples: CpuSample[] = [];
+    const sample = () => samples.push({ at: performance.now(), replicas: Promise.all(c.validators.map((v) => replicaCpuSeconds(v.metricsPort, v.metricsHost))), self: process.cpuUsage() });
+    const r = await runLoad({ cluster: c, keys, durationMs: o.durationS * 1000, warmupMs: o.warmupS * 1000, mode: o.verify ? 'verified' : 'lean', onWindow: sample });
     const replica0 = await scrape(c.validators[0].metricsPort, c.validators[0].metricsHost);
-    return { bench: 'cluster', nodes: c.validators.length, cores: availableParallelism(), loadAvgBefore, warmupS: o.warmupS, ...r, ...(replica0 ? { replica0 } : {}) };
+    const cpu = samples.length === 2 ? await cpuOver(samples[0], samples[1], r.committed, c.validators.length) : undefined;
+    return { bench: 'cluster', nodes: c.validators.length, cores: availableParallelism(), loadAvgBefore, warmupS: o.warmupS, ...r, ...(replica0 ? { replica0 } : {}), ...(cpu ? { cpu } : {}) };
   } finally {
     await cluster?.stop();
     if (!external && !o.keep && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function cpuOver(a: CpuSample, b: CpuSample, committed: number, nodes: number): Promise<ClusterBenchResult['cpu']> {
+  const [ra, rb] = [await a.replicas, await b.replicas];
+  const replicaS = rb.reduce((sum, x, i) => sum + (x - ra[i]), 0);
+  if (!Number.isFinite(replicaS) || committed === 0) return undefined;
+  const wallS = (b.at - a.at) / 1000;
+  const selfS = (b.self.user - a.self.user + b.self.system - a.self.system) / 1e6;
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  return {
+    replicaUsPerCommand: Math.round((replicaS * 1e6) / committed / nodes),
+    replicaCores: r1(replicaS / wallS),
+    loadgenUsPerCommand: Math.round((selfS * 1e6) / committed),
+    loadgenCores: r1(selfS / wallS),
+    machineCores: availableParallelism(),
+  };
 }
 
 export const clusterBench: CommandModule = (bench: Command, io) => {
@@ -109,6 +151,9 @@ export const clusterBench: CommandModule = (bench: Command, io) => {
           `  committed ${r.committed} commands = ${r.cmdsPerSec} cmds/s\n` +
           `  latency ms: p50 ${r.latencyMs.p50}  p90 ${r.latencyMs.p90}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}\n` +
           (r.replica0 ? `  replica 0: ${r.replica0.blocks} blocks, ${r.replica0.commandsPerBlock} commands/block, view ${r.replica0.views}, ${r.replica0.timeouts} timeouts\n` : '') +
+          (r.cpu
+            ? `  CPU: replicas ${r.cpu.replicaCores} cores (${r.cpu.replicaUsPerCommand} µs per command per replica), load generator ${r.cpu.loadgenCores} cores (${r.cpu.loadgenUsPerCommand} µs per command), of ${r.cpu.machineCores}\n`
+            : '') +
           (r.errors > 0 ? `  errors: ${r.errors} (first: ${r.firstError})\n` : ''),
       );
     });
