@@ -9,7 +9,9 @@
 // start, to resume a prune a crash interrupted), off the consensus path: bounded batches through the
 // store's ordered write queue (ReplicaStore.pruneStep: each batch and the new low-water mark in one
 // atomic write), yielding to the event loop between batches. One run at a time; a snapshot arriving
-// during a run makes it go round once more.
+// during a run makes it go round once more. A snapshot installed by catch-up counts as a snapshot
+// write: it raised the low-water mark itself (the gauge follows), and blocks this replica held from
+// before the snapshot's gap are pruned from then on like any others.
 import type { Logger } from '../log/logger.js';
 import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
 import type { ReplicaStore } from './replica-store.js';
@@ -42,8 +44,11 @@ export class Pruner {
   /** Listens for snapshot writes and starts a first run (finishing a prune a crash interrupted). */
   start(): void {
     this.o.metrics?.lowWaterMark.set(this.store.prunedBelow);
-    if (this.o.retainBlocks === 0) return;
-    this.store.onSnapshotSaved = () => this.kick();
+    // Also with retainBlocks 0 (kick does nothing then): an installed snapshot moves the mark.
+    this.store.onSnapshotSaved = () => {
+      this.o.metrics?.lowWaterMark.set(this.store.prunedBelow);
+      this.kick();
+    };
     this.kick();
   }
 
@@ -89,7 +94,7 @@ export class Pruner {
           if (step === null) break;
           pruned += step.blocks;
           this.o.metrics?.prunedBlocks.inc(step.blocks);
-          this.o.metrics?.lowWaterMark.set(step.to);
+          this.o.metrics?.lowWaterMark.set(this.store.prunedBelow);
           // Let consensus steps and client requests run between batches.
           await new Promise((r) => setImmediate(r));
         }

@@ -13,7 +13,9 @@
 // Retention (node/storage/pruner.ts decides when): `pruneStep` deletes the oldest heights' blocks,
 // executions, signed roots and index entries in bounded batches, each batch together with the new
 // low-water mark `meta:pruned-below` (one atomic level batch, in increasing height order), so a
-// crash at any point leaves a database whose mark says exactly what is gone.
+// crash at any point leaves a database whose mark says exactly what is gone. Installing a peer's
+// snapshot at height S (catch-up) raises the mark to S + 1 in the same batch: this replica holds no
+// receipts or index entries below it (only the snapshot's own block and roots, as its base).
 import { mkdirSync } from 'node:fs';
 import { Level } from 'level';
 import { SafetyFile } from './safety-file.js';
@@ -48,7 +50,10 @@ const KEY = {
   snapshotPrev: 'meta:snapshot-prev',
   syncMarker: 'meta:sync',
   format: 'meta:format',
-  /** Lowest height still kept: every height below it has been pruned (absent: nothing pruned). */
+  /**
+   * Lowest height whose block, receipts and index entries are all kept: every height below it was
+   * pruned or (below an installed snapshot) never stored here. Absent: nothing is missing.
+   */
   prunedBelow: 'meta:pruned-below',
   block: (height: number) => `block:${h16(height)}`,
   exec: (height: number) => `exec:${h16(height)}`,
@@ -146,7 +151,7 @@ export class ReplicaStore {
     return this.tipHeight;
   }
 
-  /** Retention low-water mark: every height below it has been pruned (0 or 1: none has). */
+  /** Low-water mark: every height below it is pruned or was never stored here (0 or 1: none is). */
   get prunedBelow(): number {
     return this.lowWater;
   }
@@ -252,9 +257,13 @@ export class ReplicaStore {
     return (await this.db.get(KEY.block(height))) ?? null;
   }
 
-  /** Throws PrunedError below the low-water mark (receipts asked for there are gone, not pending). */
+  /**
+   * Throws PrunedError below the low-water mark (receipts asked for there are gone, not pending),
+   * except at the tip: right after a snapshot install the tip is the snapshot's height, one below
+   * the mark, and its roots (receipts: none) are what recovery and the consensus core resume from.
+   */
   async getExecution(height: number): Promise<ExecutionRecord | null> {
-    this.refusePruned(height, 'receipts');
+    if (height !== this.tipHeight) this.refusePruned(height, 'receipts');
     const b = await this.db.get(KEY.exec(height));
     return b === undefined ? null : decodeExecution(b);
   }
@@ -348,13 +357,19 @@ export class ReplicaStore {
   }
 
   /**
-   * Installs a snapshot fetched from peers as the new base: the tip jumps to its height. Blocks
-   * below it are not stored here (peers serve them; the receipts of those heights live elsewhere).
+   * Installs a snapshot fetched from peers as the new base: the tip jumps to its height S, and the
+   * low-water mark to S + 1 in the same batch. Below S nothing of the gap is stored here, and S
+   * itself has its block and roots (the base; catch-up serving sends that block with the snapshot)
+   * but neither receipts nor index entries: the receipts of those heights live on other replicas.
+   * A previous snapshot (below the gap) is dropped: it is no base to serve or recover from any more.
+   * Blocks this replica held from before the gap stay until the pruner deletes them (it starts from
+   * the lowest stored block, not from the mark); reads of them are refused like pruned ones.
    */
   installSnapshot(s: SnapshotRecord, execution: ExecutionRecord): Promise<void> {
     const height = s.at.block.height;
     const ops = [
       { type: 'put' as const, key: KEY.snapshot, value: encodeSnapshot(s) },
+      { type: 'del' as const, key: KEY.snapshotPrev },
       { type: 'put' as const, key: KEY.block(height), value: encodeCommittedBlock(s.at) },
       { type: 'put' as const, key: KEY.exec(height), value: encodeExecution(execution) },
       { type: 'put' as const, key: KEY.tip, value: tipBytes(height) },
@@ -362,25 +377,38 @@ export class ReplicaStore {
     if (height <= this.issuedTip) return Promise.reject(new Error(`store: snapshot at ${height} is not ahead of tip ${this.issuedTip}`));
     this.issuedTip = height;
     return this.enqueue(async () => {
-      await this.db.batch(ops, { sync: true });
+      // The mark only grows; it is above every earlier one, which is at most the old tip (< S).
+      const mark = Math.max(this.lowWater, height + 1);
+      await this.db.batch([...ops, { type: 'put' as const, key: KEY.prunedBelow, value: tipBytes(mark) }], { sync: true });
       this.knownSnapshotHeight = height;
+      this.knownPrevSnapshotHeight = 0;
       this.tipHeight = height;
-    }, true);
+      this.lowWater = mark;
+    }, true).then(() => this.onSnapshotSaved?.(height));
   }
 
   // ---- retention ----
 
   /**
-   * Deletes the oldest kept heights, from the low-water mark up to (not including) `below` — at
-   * most `maxBlocks` heights, and no more once `maxCommands` commands are gathered (one block always
-   * goes whole) — with their executions, signed roots and command index entries, and raises the
-   * low-water mark, all in one atomic batch through the write queue. Returns what was pruned, or
-   * null when nothing below `below` (capped at the tip) is left. `blocks` counts the stored blocks
-   * deleted (a gap below an installed snapshot is skipped over in one step). The caller keeps `below` at or
-   * under the older kept snapshot (pruner.ts), so recovery and catch-up serving keep working.
+   * Lowest height that may still hold a stored block: the low-water mark, or below it the blocks a
+   * replica kept from before an installed snapshot's gap. null: not looked up since opening.
+   */
+  private pruneFrom: number | null = null;
+
+  /**
+   * Deletes the oldest stored heights, from the lowest stored block up to (not including) `below` —
+   * at most `maxBlocks` heights, and no more once `maxCommands` commands are gathered (one block
+   * always goes whole) — with their executions, signed roots and command index entries, and raises
+   * the low-water mark (never lowers it), all in one atomic batch through the write queue. Returns
+   * what was pruned, or null when nothing below `below` (capped at the tip) is left. `blocks`
+   * counts the stored blocks deleted (a gap below an installed snapshot is skipped over in one
+   * step). The caller keeps `below` at or under the older kept snapshot (pruner.ts), so recovery
+   * and catch-up serving keep working.
    */
   async pruneStep(below: number, maxBlocks: number, maxCommands: number): Promise<{ from: number; to: number; blocks: number; commands: number } | null> {
-    const from = Math.max(this.lowWater, 1);
+    // Once per open: blocks left below the mark by a snapshot install (one seek; usually none).
+    this.pruneFrom ??= this.lowWater <= 1 ? 1 : await this.nextStoredBlock(1, this.lowWater);
+    const from = this.pruneFrom;
     const end = Math.min(below, this.tipHeight);
     if (from >= end || this.closed) return null;
     // Stored blocks never change, so they are read outside the queue. Heights below a snapshot
@@ -424,11 +452,16 @@ export class ReplicaStore {
         if (was === null || now.seq > was.seq) ops.push({ type: 'put', key: KEY.prunedCommands(client), value: encodePrunedCommands(now) });
       });
       for (const h of heights) ops.push({ type: 'del', key: KEY.block(h) }, { type: 'del', key: KEY.exec(h) }, { type: 'del', key: KEY.roots(h) });
-      ops.push({ type: 'put', key: KEY.prunedBelow, value: tipBytes(to) });
-      // Unsynced: a later synced write (the next commit) makes it durable; LevelDB's log keeps
-      // batches in order, so a crash loses whole batches from the end, never part of one.
-      await this.db.batch(ops, { sync: false });
-      this.lowWater = to;
+      // Leftovers below an installed snapshot's mark leave the mark where it is.
+      const mark = Math.max(this.lowWater, to);
+      if (ops.length > 0 || mark !== this.lowWater) {
+        ops.push({ type: 'put', key: KEY.prunedBelow, value: tipBytes(mark) });
+        // Unsynced: a later synced write (the next commit) makes it durable; LevelDB's log keeps
+        // batches in order, so a crash loses whole batches from the end, never part of one.
+        await this.db.batch(ops, { sync: false });
+      }
+      this.lowWater = mark;
+      this.pruneFrom = to;
     });
     return { from, to, blocks: heights.length, commands: deletedCommands };
   }
