@@ -235,6 +235,9 @@ export class ReplicaNode implements ReplicaServices {
   /** Holds the loop (catch-up swaps the core); resolves once the current step is finished. */
   async pause(): Promise<void> {
     this.paused++;
+    // Catch-up pauses before it installs a peer's snapshot or blocks: a snapshot of the state from
+    // before, finished later, must not be saved as the newest.
+    this.snapshots.cancel();
     while (this.looping) await new Promise((r) => setImmediate(r));
   }
 

@@ -70,6 +70,15 @@ export class SnapshotWriter<Meta> {
     this.encoding = null;
   }
 
+  /**
+   * Drops an encoding in progress, if any, and carries on (the next due snapshot is taken as
+   * usual). For catch-up: a snapshot of the state before it, saved after a peer's newer snapshot
+   * was installed, would become the newest one — and the blocks between the two are not here.
+   */
+  cancel(): void {
+    this.encoding = null;
+  }
+
   private pump(): void {
     const job = this.encoding;
     if (job === null || this.stopped) return;

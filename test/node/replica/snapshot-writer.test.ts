@@ -84,6 +84,20 @@ describe('snapshot writer (when to snapshot, and without stalling the replica)',
     assert.equal(h.w.busy, false);
   });
 
+  it('cancel() drops an encoding in progress (catch-up installed newer state) and later snapshots still come', () => {
+    const chain = new Chain(kvKernel());
+    grow(chain, 200);
+    const h = harness({ every: 1, commandsPerKey: 0, chunkEntries: 16 });
+    h.w.afterBlock(1, 1, chain.state, () => 'stale');
+    h.w.cancel();
+    h.runLater();
+    assert.equal(h.saved.length, 0);
+    assert.equal(h.w.busy, false);
+    h.w.afterBlock(2, 1, chain.state, () => 'fresh');
+    h.runLater();
+    assert.deepEqual(h.saved.map((s) => s.meta), ['fresh']);
+  });
+
   it('stop() abandons an encoding in progress', () => {
     const chain = new Chain(kvKernel());
     grow(chain, 200);
