@@ -15,14 +15,14 @@ import type { Block, ConsensusConfig, ConsensusCrypto, Effect, Input, Message, Q
 import type { CanonicalValue } from '../../crypto/canonical.js';
 import type { HybridSecretKey } from '../../crypto/hybrid.js';
 import type { HybridWorkerPool } from '../../crypto/worker-pool.js';
-import { readState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
+import { lastAcceptedSeq, readState, stateRoot, type Genesis, type KernelState } from '../../kernel/api.js';
 import { prevalidateEnvelope } from '../client/envelope.js';
 import type { ClusterFile } from '../cluster/config.js';
 import type { Logger } from '../log/logger.js';
 import type { ReplicaMetrics } from '../metrics/replica-metrics.js';
 import type { ValidatorNetwork } from '../net/validator-network.js';
 import { decodeConsensusMessage, encodeConsensusMessage, type WireLimits } from '../proto/consensus-codec.js';
-import type { ExecutionRecord, SnapshotRecord } from '../storage/records.js';
+import { PrunedError, type ExecutionRecord, type SnapshotRecord } from '../storage/records.js';
 import type { ReplicaStore } from '../storage/replica-store.js';
 import { executeBlock } from './executor.js';
 import { ProofTree } from './proof-tree.js';
@@ -417,6 +417,12 @@ export class ReplicaNode implements ReplicaServices {
     void this.o.store.lookupCommand(command.client, command.seq).then(
       (loc) => {
         if (loc !== null || this.recentIndex.has(k)) return;
+        // In no index here, yet at or below the kernel's last accepted seq: it would only be refused
+        // (kernel.replay), e.g. a replay of a command executed below an installed snapshot. waitForReceipt says why.
+        if (this.replayRefusal(command.client, command.seq) !== null) {
+          this.o.log.debug({ client: command.client, seq: command.seq }, 'replay below the kernel sequence refused');
+          return;
+        }
         this.admit(k, command);
       },
       // A replay of a pruned (client, seq) (storage PrunedError) is refused, never ordered again; waitForReceipt says why.
@@ -469,8 +475,14 @@ export class ReplicaNode implements ReplicaServices {
   private async findReceipt(client: string, seq: number): Promise<ReceiptRecord | null> {
     const recent = this.recentIndex.get(key(client, seq));
     if (recent === undefined && this.surelyNotExecuted(client, seq)) return null;
-    const loc = recent ?? (await this.o.store.lookupCommand(client, seq));
-    if (loc === null || loc.height > this.durableHeight) return null;
+    // (Executed while the lookup was in flight: the in-memory index has it now.)
+    const loc = recent ?? (await this.o.store.lookupCommand(client, seq)) ?? this.recentIndex.get(key(client, seq)) ?? null;
+    if (loc === null) {
+      const refusal = this.replayRefusal(client, seq);
+      if (refusal !== null) throw refusal;
+      return null;
+    }
+    if (loc.height > this.durableHeight) return null;
     let r = this.recent.get(loc.height);
     if (r === undefined) {
       const execution = await this.o.store.getExecution(loc.height);
@@ -479,6 +491,33 @@ export class ReplicaNode implements ReplicaServices {
     }
     if (loc.index >= r.execution.receiptBytes.length) return null;
     return this.receiptAt(r, loc.index);
+  }
+
+  /**
+   * Why (client, seq) will never get a receipt from this replica, when it is in no index here (the
+   * caller looked) but at or below the last seq the kernel accepted from that client: the kernel
+   * refuses it as a replay, so ordering it would spend a consensus slot on a kernel.replay receipt.
+   * Below a low-water mark (pruning, or a snapshot installed by catch-up: no index below it) this
+   * is how a replay of a command executed there is recognised. The client id is the kernel
+   * principal (node/client/envelope.ts: the body's principal must be the signing key's id).
+   * A pure read of the executed kernel state, which moves together with the in-memory index.
+   */
+  private replayRefusal(client: string, seq: number): PrunedError | null {
+    const last = lastAcceptedSeq(this.kernel, client);
+    if (last === null || seq > last) return null;
+    const mark = this.o.store.prunedBelow;
+    if (mark > 1) {
+      return new PrunedError(
+        `receipt not stored here: (client ${client}, seq ${seq}) was executed at or before height ${mark - 1}, below this replica's low-water mark ${mark}, ` +
+          `or never: the kernel already accepted seq ${last} from this client, so this (client, seq) is never executed again`,
+        mark,
+      );
+    }
+    // The whole index is here: it never ran, and now never will (a client's seqs only grow).
+    return new PrunedError(
+      `stale sequence number: (client ${client}, seq ${seq}) was never executed, and the kernel already accepted seq ${last} from this client, so this (client, seq) is never executed`,
+      mark,
+    );
   }
 
   async signedRoots(height: number, timeoutMs: number): Promise<SignedRoots | null> {
@@ -557,6 +596,9 @@ export class ReplicaNode implements ReplicaServices {
   /** Installs a verified kernel snapshot as the new base (catch-up from far behind). */
   installKernel(kernel: KernelState, execution: ExecutionRecord): void {
     this.kernel = kernel;
+    // The fast path "seq above the highest executed here" skips the index and the kernel's replay
+    // bound; across the snapshot's gap it no longer describes what this kernel has accepted.
+    this.maxExecutedSeq.clear();
     this.executedHeight = this.durableHeight = execution.height;
     this.remember(execution);
     if (!(stateRoot(kernel).length === 32)) throw new Error('catch-up: bad kernel state');

@@ -13,6 +13,7 @@ import { generateTestnet } from '../../../node/cluster/testnet.js';
 import { createLogger, silentLogger } from '../../../node/log/logger.js';
 import { LAG_BLOCKS } from '../../../node/replica/catch-up.js';
 import { startReplica, type RunningReplica } from '../../../node/replica/run.js';
+import { PrunedError } from '../../../node/storage/records.js';
 
 function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const end = performance.now() + ms;
@@ -96,5 +97,15 @@ describe('node/replica catch-up from peers', function () {
     const target = await fallBehindAndRestart('snapshot', { snapshotEvery: 4, snapshotCatchUpBlocks: 10 });
     assert.equal(await replicas[3]!.metrics.value('knhk_snapshots_loaded_total'), 1, 'one snapshot installed');
     await sameRoots(target);
+    // Its low-water mark says what it lacks: receipts and index up to the snapshot's height S (a
+    // multiple of snapshotEvery; retention is off, so only the install moved the mark), while the
+    // snapshot's block stays as its base. Blocks it held from before the gap read as below the mark.
+    const store = replicas[3]!.node.store;
+    const mark = store.prunedBelow;
+    assert.ok(mark > 4 && (mark - 1) % 4 === 0, `mark ${mark} = snapshot height + 1`);
+    assert.ok(await store.getCommitted(mark - 1), "the snapshot's block is kept");
+    await assert.rejects(store.getExecution(mark - 2), PrunedError);
+    await assert.rejects(store.getExecution(1), PrunedError);
+    assert.equal(await replicas[3]!.metrics.value('knhk_retention_low_water_mark'), mark);
   });
 });
