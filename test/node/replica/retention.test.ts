@@ -153,7 +153,11 @@ describe('node/replica retention on a live cluster', function () {
   it('a fresh replica catches up from the pruned peers through a verified snapshot', async () => {
     const target = replicas[0]!.node.status().executedHeight;
     assert.ok(replicas[0]!.node.store.prunedBelow > 1, 'block 1 is gone everywhere: only the snapshot path can work');
-    replicas[3] = await startReplica(net.configFiles[3], { log: testLog(3), serveMetrics: false });
+    // Replica 3 keeps everything it stores (retainBlocks 0): its mark then moves only by the install,
+    // and no pruned-command marker of its own answers for the replays sent to it below.
+    const f3 = net.configFiles[3];
+    writeFileSync(f3, JSON.stringify({ ...JSON.parse(readFileSync(f3, 'utf8')), retainBlocks: 0 }));
+    replicas[3] = await startReplica(f3, { log: testLog(3), serveMetrics: false });
     await until(() => replicas[3]!.node.status().executedHeight >= target, 30_000, 'replica 3 caught up');
     assert.ok((await replicas[3].metrics.value('knhk_snapshots_loaded_total')) >= 1, 'through a snapshot');
     const a = await replicas[3].node.store.getExecution(target);
@@ -165,8 +169,9 @@ describe('node/replica retention on a live cluster', function () {
   it('a replica restored from a snapshot marks what it lacks: nothing below the snapshot height + 1', async () => {
     const r3 = replicas[3]!;
     const mark = r3.node.store.prunedBelow;
-    // Its own pruning (retainBlocks 3) may have moved the mark on since, never below S + 1.
+    // Retention is off on it: only the install moved the mark, to the snapshot's height S + 1.
     assert.ok(mark > 1 && mark - 1 <= (await r3.node.store.oldestSnapshotHeight()), `mark ${mark}`);
+    assert.ok(await r3.node.store.getCommitted(mark - 1), "the snapshot's block is kept as its base");
     assert.equal(await r3.node.store.getCommitted(1), null);
     await assert.rejects(r3.node.store.getExecution(1), PrunedError);
     assert.equal(await r3.metrics.value('knhk_retention_low_water_mark'), mark);
@@ -184,7 +189,6 @@ describe('node/replica retention on a live cluster', function () {
    * ordered again there — the kernel refuses them — which puts them in its index: those are skipped.)
    */
   async function unindexedSeq(r: RunningReplica): Promise<number> {
-    await idle();
     for (let seq = 1; seq <= lastSeq; seq++) {
       let found = true;
       try {
@@ -199,7 +203,6 @@ describe('node/replica retention on a live cluster', function () {
 
   /** Sends a replay of (client, seq) to `r` on the replica API and over the client protocol; it must be refused with `message` and order nothing. */
   async function refusedReplay(r: RunningReplica, seq: number, message: RegExp): Promise<void> {
-    await idle();
     const heights = live().map((x) => x.node.status().height);
     r.node.submit({ client, seq, bytes: put(seq, 'old') });
     await assert.rejects(r.node.waitForReceipt(client, seq, 3000), (e: Error) => {
@@ -222,6 +225,7 @@ describe('node/replica retention on a live cluster', function () {
 
   it('a replay sent to a replica without the old index (restored from a snapshot) is refused from its kernel sequence, not ordered', async () => {
     const r3 = replicas[3]!;
+    await idle();
     const old = await unindexedSeq(r3);
     const message = new RegExp(
       `^receipt not stored here: \\(client ${client}, seq ${old}\\) was executed at or before height ${r3.node.store.prunedBelow - 1}, below this replica's low-water mark ${r3.node.store.prunedBelow}, ` +
@@ -242,6 +246,7 @@ describe('node/replica retention on a live cluster', function () {
     replicas[3] = await startReplica(net.configFiles[3], { log: testLog(3), serveMetrics: false });
     assert.ok(replicas[3].node.store.prunedBelow >= mark);
     assert.equal(replicas[3].node.localRead('kv/k'), `v${lastSeq}`);
+    await idle();
     await refusedReplay(replicas[3], await unindexedSeq(replicas[3]), /^receipt not stored here: /);
   });
 });
