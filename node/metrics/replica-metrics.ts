@@ -12,6 +12,7 @@ export type DropReason =
   | 'queue-full'
   | 'stream'
   | 'bad-sync'
+  | 'sync-rate-limited'
   | 'invalid-command'
   | 'bad-envelopes-stream-closed'
   | 'penalized-source';

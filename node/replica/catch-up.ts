@@ -28,6 +28,7 @@ import { verifyFetchedChain } from './chain-verify.js';
 import { executeBlock } from './executor.js';
 import { MAX_CONSENSUS_FRAME_BYTES, MAX_SNAPSHOT_BYTES, MAX_SYNC_BLOCKS } from './consensus-config.js';
 import type { ReplicaNode } from './replica-node.js';
+import { SyncBudget, type SyncBudgetOptions } from './sync-budget.js';
 import type { ConsensusCrypto } from '../../consensus/types.js';
 
 export const SYNC_PROTOCOL = '/knhk/sync/1.0.0';
@@ -50,6 +51,8 @@ export interface CatchUpOptions {
   metrics: ReplicaMetrics;
   log: Logger;
   crypto: ConsensusCrypto;
+  /** Limits on what one peer may ask of this replica (defaults: SYNC_BUDGET_DEFAULTS). */
+  budget?: SyncBudgetOptions;
 }
 
 interface PeerStatus {
@@ -68,8 +71,10 @@ export class CatchUp {
   private gapReported = false;
   private stopped = false;
   private readonly byPeerId = new Map<string, number>();
+  private readonly budget: SyncBudget;
 
   constructor(private readonly o: CatchUpOptions) {
+    this.budget = new SyncBudget(o.budget);
     for (const v of o.validators) this.byPeerId.set(v.peerId, v.id);
   }
 
@@ -285,7 +290,18 @@ export class CatchUp {
       this.o.metrics.drop('bad-sync');
       reply = { type: 'error', message: d.reason.slice(0, 200) };
     } else {
-      reply = await this.answer(d.value).catch((e: Error) => ({ type: 'error' as const, message: e.message.slice(0, 200) }));
+      const refused = this.budget.admit(from, d.value.type);
+      if (refused !== null) {
+        this.o.metrics.drop('sync-rate-limited');
+        this.o.log.debug({ peer: from, request: d.value.type, why: refused }, 'sync request refused');
+        reply = { type: 'error', message: refused };
+      } else {
+        try {
+          reply = await this.answer(d.value).catch((e: Error) => ({ type: 'error' as const, message: e.message.slice(0, 200) }));
+        } finally {
+          this.budget.done(from);
+        }
+      }
     }
     try {
       stream.send(encodeFrames([encodeSyncFrame(reply)]));
