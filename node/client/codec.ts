@@ -15,8 +15,9 @@ export class ClientCodecError extends Error {
 }
 
 /** `penalized`: the client's source address sent too many invalid envelopes and is refused for a while. */
-export type ErrorCode = 'bad-request' | 'bad-envelope' | 'busy' | 'unsupported' | 'internal' | 'penalized';
-const ERROR_CODES: readonly string[] = ['bad-request', 'bad-envelope', 'busy', 'unsupported', 'internal', 'penalized'];
+/** `not-stored`: this replica does not hold that receipt or those roots (pruned, below an installed snapshot, or a stale seq); another replica may. */
+export type ErrorCode = 'bad-request' | 'bad-envelope' | 'busy' | 'unsupported' | 'internal' | 'penalized' | 'not-stored';
+const ERROR_CODES: readonly string[] = ['bad-request', 'bad-envelope', 'busy', 'unsupported', 'internal', 'penalized', 'not-stored'];
 
 export type ClientRequest =
   | { kind: 'submit'; envelope: Uint8Array; wait: boolean; timeoutMs: number }

@@ -267,8 +267,9 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
       answer(req, st).then(
         (res) => reply(id, res),
         (e: unknown) => {
-          // A receipt or roots below this replica's retention low-water mark (storage PrunedError): say so; retrying here will not help.
-          if (e instanceof Error && e.name === 'PrunedError') return reply(id, { kind: 'error', code: 'bad-request', message: e.message });
+          // A receipt or roots this replica does not hold (storage PrunedError: below its low-water
+          // mark, or a stale seq): say so; retrying here will not help, another replica may have it.
+          if (e instanceof Error && e.name === 'PrunedError') return reply(id, { kind: 'error', code: 'not-stored', message: e.message });
           log?.error({ err: e instanceof Error ? e.message : String(e), kind: req.kind }, 'client request failed');
           reply(id, { kind: 'error', code: 'internal', message: 'the replica failed to answer this request' });
         },

@@ -235,6 +235,9 @@ export class Client {
   private async submitWithRetries(t: ClientTransport, envelope: Uint8Array, seq: number): Promise<{ record: ReceiptRecord; replica: number }> {
     const order = this.order(t);
     const problems: string[] = [];
+    // Replicas that answered they do not hold this command's receipt (pruned, restored from a
+    // snapshot): another may; only if every replica says so is it final.
+    const notStored = new Set<number>();
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       const ch = order[attempt % order.length];
       try {
@@ -245,6 +248,10 @@ export class Client {
           case 'error':
             if (res.code === 'bad-envelope' || res.code === 'bad-request') throw new CommandRejectedError(`command rejected by replica ${ch.replica}: ${res.message}`);
             problems.push(`replica ${ch.replica}: ${res.code}: ${res.message}`);
+            if (res.code === 'not-stored') {
+              notStored.add(ch.replica);
+              if (notStored.size === order.length) throw new CommandRejectedError(`no replica holds a receipt for seq ${seq}: ${problems.join('; ')}`);
+            }
             break;
           default:
             problems.push(`replica ${ch.replica}: no receipt within ${this.timeoutMs} ms`);

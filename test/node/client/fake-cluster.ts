@@ -107,7 +107,7 @@ export class FakeLedger {
   }
 }
 
-export type FakeBehaviour = 'honest' | 'wrong-roots' | 'silent' | 'slow-roots';
+export type FakeBehaviour = 'honest' | 'wrong-roots' | 'silent' | 'slow-roots' | 'not-stored';
 
 export class FakeServices implements ReplicaServices {
   readonly n: number;
@@ -133,6 +133,12 @@ export class FakeServices implements ReplicaServices {
   }
 
   async waitForReceipt(client: string, seq: number, timeoutMs: number): Promise<ReceiptRecord | null> {
+    if (this.behaviour === 'not-stored') {
+      // As node/storage's PrunedError: the receipt is not held here (pruned, or below a snapshot).
+      const e = new Error(`receipt not stored here: (client ${client}, seq ${seq}) is below this replica's low-water mark`);
+      e.name = 'PrunedError';
+      throw e;
+    }
     const end = Date.now() + timeoutMs;
     for (;;) {
       const r = this.behaviour === 'silent' ? null : this.ledger.record(client, seq);

@@ -6,7 +6,7 @@ import { clientIdOf, encodeSignedCommand } from '../../../node/client/envelope.j
 import { HEDGE_MS } from '../../../node/client/roots.js';
 import { ClientTransport } from '../../../node/client/transport.js';
 import { verifyReceiptBundle } from '../../../node/client/verify.js';
-import { Client, SubmitTimeoutError, VerificationError } from '../../../node/sdk/index.js';
+import { Client, CommandRejectedError, SubmitTimeoutError, VerificationError } from '../../../node/sdk/index.js';
 import { startFakeCluster, type FakeCluster } from './fake-cluster.js';
 
 describe('sdk Client (fake cluster)', function () {
@@ -157,6 +157,20 @@ describe('sdk Client (fake cluster)', function () {
     } finally {
       await c.close();
       await t.close();
+    }
+  });
+
+  it('a replica that does not hold the receipt (not-stored) sends the client to another; only all of them is final', async () => {
+    const c = new Client({ cluster: fc.cluster, key, replica: 2, timeoutMs: 3000 });
+    try {
+      fc.services[2].behaviour = 'not-stored';
+      const r = await c.submit('put', { key: 'ns', value: '1' });
+      assert.notEqual(r.replica, 2);
+      for (const s of fc.services) s.behaviour = 'not-stored';
+      await assert.rejects(c.submit('put', { key: 'ns', value: '2' }), (e: Error) => e instanceof CommandRejectedError && /no replica holds a receipt/.test(e.message));
+    } finally {
+      for (const s of fc.services) s.behaviour = 'honest';
+      await c.close();
     }
   });
 

@@ -138,9 +138,9 @@ describe('node/replica retention on a live cluster', function () {
     try {
       const submitted = await t.channels[1].request({ kind: 'submit', envelope: put(1, 'v1'), wait: true, timeoutMs: 3000 }, 6000);
       assert.equal(submitted.kind, 'error');
-      assert.ok(submitted.kind === 'error' && submitted.code === 'bad-request' && /^receipt pruned: .* low-water mark \d+/.test(submitted.message), JSON.stringify(submitted));
+      assert.ok(submitted.kind === 'error' && submitted.code === 'not-stored' && /^receipt pruned: .* low-water mark \d+/.test(submitted.message), JSON.stringify(submitted));
       const awaited = await t.channels[1].request({ kind: 'awaitReceipt', client, seq: 1, timeoutMs: 3000 }, 6000);
-      assert.ok(awaited.kind === 'error' && awaited.code === 'bad-request' && awaited.message.startsWith('receipt pruned: '), JSON.stringify(awaited));
+      assert.ok(awaited.kind === 'error' && awaited.code === 'not-stored' && awaited.message.startsWith('receipt pruned: '), JSON.stringify(awaited));
     } finally {
       await t.close();
     }
@@ -213,7 +213,7 @@ describe('node/replica retention on a live cluster', function () {
     const t = await ClientTransport.create(r.cluster);
     try {
       const submitted = await t.channels[r.config.id].request({ kind: 'submit', envelope: put(seq, 'old'), wait: true, timeoutMs: 3000 }, 6000);
-      assert.ok(submitted.kind === 'error' && submitted.code === 'bad-request' && message.test(submitted.message), JSON.stringify(submitted));
+      assert.ok(submitted.kind === 'error' && submitted.code === 'not-stored' && message.test(submitted.message), JSON.stringify(submitted));
     } finally {
       await t.close();
     }
