@@ -11,7 +11,7 @@
 // roots it holds, recomputes the tree root from the proof, and checks the signature over that.
 // A leaf names its own height, and the two layouts differ in their first byte, so neither form
 // can be passed off as the other or as another height.
-import { bytesEqual, concatBytes, toHex } from '../../crypto/bytes.js';
+import { concatBytes, toHex } from '../../crypto/bytes.js';
 import { Tag, sha256 } from '../../crypto/hash.js';
 import { hybridVerify, type HybridPublicKey } from '../../crypto/hybrid.js';
 import { merkleRootFromProof } from '../../crypto/merkle.js';
@@ -89,9 +89,4 @@ export function verifySignedRoots(publicKey: HybridPublicKey, signed: SignedRoot
   } catch {
     return false;
   }
-}
-
-/** Same roots (height, block hash, receipts root, state root)? */
-export function sameRoots(a: Omit<SignedRoots, 'replica' | 'signature'>, b: Omit<SignedRoots, 'replica' | 'signature'>): boolean {
-  return a.height === b.height && bytesEqual(a.blockHash, b.blockHash) && bytesEqual(a.receiptsRoot, b.receiptsRoot) && bytesEqual(a.stateRoot, b.stateRoot);
 }
