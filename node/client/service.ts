@@ -132,7 +132,9 @@ export async function mountClientService(host: Libp2p, services: ReplicaServices
   async function answer(req: ClientRequest, st: StreamContext): Promise<ClientResponse> {
     switch (req.kind) {
       case 'submit': {
+        const checkStarted = performance.now();
         const d = await checkEnvelope(req.envelope, st);
+        opts.metrics?.admissionLatency.observe((performance.now() - checkStarted) / 1000);
         if ('kind' in d) return d;
         if (!d.ok) {
           counts.badEnvelopes++;

@@ -58,6 +58,18 @@ export class ReplicaMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
     registers: [this.registry],
   });
+  readonly commitWriteLatency = new Histogram({
+    name: 'knhk_commit_write_seconds',
+    help: 'time from executing a committed block to its commit batch being durable (receipts wait for it)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly admissionLatency = new Histogram({
+    name: 'knhk_admission_seconds',
+    help: "time to check a client's envelope (signature on the thread pool, decode) before it is admitted",
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
   readonly stepLatency = new Histogram({
     name: 'knhk_step_seconds',
     help: 'time to carry out one consensus step (core + effects, persist included)',

@@ -324,8 +324,12 @@ export class ReplicaNode implements ReplicaServices {
     this.o.metrics.executedHeight.set(block.height);
     this.urgent.push({ type: 'executed', height: block.height, blockHash: block.hash, stateRoot: ex.execution.stateRoot, receiptsRoot: ex.execution.receiptsRoot });
 
+    const writeStarted = performance.now();
     this.o.store.saveCommit({ committed: { block, qc }, execution: ex.execution, commands: ex.commands }).then(
-      () => this.onDurable(block, ex.execution, ex.commands),
+      () => {
+        this.o.metrics.commitWriteLatency.observe((performance.now() - writeStarted) / 1000);
+        this.onDurable(block, ex.execution, ex.commands);
+      },
       (e: Error) => {
         this.o.log.fatal({ height: block.height, err: e.message }, 'commit write failed');
         this.fatal?.(e);

@@ -190,6 +190,10 @@ describe('integration: 4 replica processes, SIGKILL and restart under load', fun
       assert.ok(bytesEqual(first.receipt.receiptBytes, again.receipt.receiptBytes), 'a replay must return the original receipt');
       assert.equal(decodeReceipt(first.receipt.receiptBytes).result, 'ok');
     }
+    // Replica 0 admitted the command and made its block durable: both stages are timed.
+    const port0 = cluster.validators[0].metricsPort;
+    assert.ok((await metric(port0, 'knhk_admission_seconds_count')) >= 1, 'admission checks are timed');
+    assert.ok((await metric(port0, 'knhk_commit_write_seconds_count')) >= 1, 'commit writes are timed');
 
     const bad = encodeSignedCommand(key.secretKey, { principal: id, seq: 2, type: 'put', fields: { key: 'x', value: 'y' } });
     bad[40] ^= 0x01; // inside the signature
