@@ -2,8 +2,15 @@
 // listed in node/cli/commands/index.ts; `bench` subcommands likewise in node/cli/bench/index.ts.
 import type { Command } from 'commander';
 
+// Commands are imported on demand (commands/index.ts), and a module can then exist twice in one
+// process: under mocha, tsx loads test files and their static imports through its CommonJS hook,
+// while `import()` goes through its ESM loader, so a command's CliError is not the class main.ts
+// sees. A brand in the global symbol registry tells a CliError from any copy of this module.
+const CLI_ERROR_BRAND = Symbol.for('knhk.cli.CliError');
+
 /** Raised by a command to end with one clear line on stderr and a chosen exit code. */
 export class CliError extends Error {
+  readonly [CLI_ERROR_BRAND] = true;
   constructor(
     message: string,
     readonly exitCode: number = 1,
@@ -11,6 +18,11 @@ export class CliError extends Error {
     super(message);
     this.name = 'CliError';
   }
+}
+
+/** True for a CliError (or UsageError) from any copy of this module. */
+export function isCliError(e: unknown): e is CliError {
+  return e instanceof Error && (e as Partial<Record<typeof CLI_ERROR_BRAND, boolean>>)[CLI_ERROR_BRAND] === true;
 }
 
 /** Bad arguments: exit code 2, as the CLI contract requires. */

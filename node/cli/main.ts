@@ -1,8 +1,8 @@
 // The `knhk` command line: one commander program, commands registered from their own modules.
 // Errors end with one line on stderr and a non-zero exit code; bad arguments exit with 2.
 import { Command, CommanderError } from 'commander';
-import { CliError, type CliIo } from './command.js';
-import { commands } from './commands/index.js';
+import { isCliError, type CliIo } from './command.js';
+import { loadCommands } from './commands/index.js';
 
 export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
   const cli: CliIo = {
@@ -15,7 +15,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeOut: (t) => cli.out(t), writeErr: (t) => cli.err(t) });
-  for (const add of commands) add(program, cli);
+  for (const add of await loadCommands(argv[0])) add(program, cli);
   for (const sub of program.commands) sub.exitOverride();
 
   try {
@@ -27,7 +27,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return 0;
       return 2;
     }
-    if (e instanceof CliError) {
+    if (isCliError(e)) {
       cli.err(`knhk: ${e.message}\n`);
       return e.exitCode;
     }

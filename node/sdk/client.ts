@@ -19,6 +19,7 @@ import { ChannelError } from '../client/channel.js';
 import { clientIdOf, encodeSignedCommand, governanceCosignature } from '../client/envelope.js';
 import { encodeHybridSignedCommand } from '../client/hybrid-envelope.js';
 import { ClientTransport } from '../client/transport.js';
+import { receiptForHumans } from '../client/receipt-json.js';
 import { verifyReceiptBundle } from '../client/verify.js';
 import type { ReceiptRecord, ReplicaStatus } from '../replica/services.js';
 import { CommandRejectedError, SubmitTimeoutError, VerificationError } from './errors.js';
@@ -285,16 +286,4 @@ function readSeqFile(file: string): number {
   return n;
 }
 
-/** A receipt as plain JSON (hashes as hex) for printing. */
-export function receiptForHumans(r: Receipt): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) out[k] = toJsonValue(v as CanonicalValue);
-  return out;
-}
-
-function toJsonValue(v: CanonicalValue): unknown {
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (Array.isArray(v)) return v.map(toJsonValue);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJsonValue(x)]));
-  return v;
-}
+export { receiptForHumans };

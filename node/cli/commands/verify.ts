@@ -8,7 +8,7 @@ import { CliError, UsageError, printJson, type CommandModule } from '../command.
 import { BundleFormatError, bundleFromJson, type ReceiptBundle } from '../../client/bundle.js';
 import { verifyReceiptBundle } from '../../client/verify.js';
 import { ConfigError, loadCluster, type ClusterFile } from '../../cluster/config.js';
-import { receiptForHumans } from '../../sdk/client.js';
+import { receiptForHumans } from '../../client/receipt-json.js';
 
 /** Reads a bundle file: the bundle JSON itself or an object holding it under `bundle`. */
 export function readBundleFile(file: string): ReceiptBundle {
