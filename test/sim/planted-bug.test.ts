@@ -22,7 +22,7 @@ describe('sim catches deliberately broken safety rules', function () {
   this.timeout(180_000);
 
   // 1-chain commit: a block is committed before a quorum can be sure nobody will certify a sibling.
-  // Caught under a forking/equivocating leader, and under Twins (about one seed in four with
+  // Caught under a forking/equivocating leader, and under Twins (about one seed in five with
   // today's consensus). The lock-check switch (skipLockCheck) is not listed: the core also refuses to vote
   // for any block off its committed chain, which masks that bug on nearly every seed — see docs/sim.md.
   const cases: { rule: keyof UnsafeTestOnly; faults: FaultClass[]; seeds: number[] }[] = [
