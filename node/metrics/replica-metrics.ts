@@ -28,6 +28,11 @@ export class ReplicaMetrics {
   readonly committedCommands = new Counter({ name: 'knhk_committed_commands_total', help: 'client commands committed and executed', registers: [this.registry] });
   readonly proposals = new Counter({ name: 'knhk_proposals_total', help: 'blocks proposed by this replica', registers: [this.registry] });
   readonly timeouts = new Counter({ name: 'knhk_timeouts_total', help: 'view timeouts fired here', registers: [this.registry] });
+  readonly earlyTimeouts = new Counter({
+    name: 'knhk_early_timeouts_total',
+    help: 'views timed out at once because their leader, or the next leader collecting our vote, had its link broken',
+    registers: [this.registry],
+  });
   readonly votes = new Counter({ name: 'knhk_votes_total', help: 'votes sent by this replica', registers: [this.registry] });
   readonly messagesIn = new Counter({ name: 'knhk_messages_received_total', help: 'consensus/sync frames accepted', registers: [this.registry] });
   readonly dropped = new Counter({ name: 'knhk_dropped_messages_total', help: 'messages dropped, by reason', labelNames: ['reason'] as const, registers: [this.registry] });

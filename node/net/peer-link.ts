@@ -45,6 +45,17 @@ export class PeerLink {
     return this.stream !== null;
   }
 
+  /**
+   * The link was up and broke, and no stream has been reopened since: the peer closed or reset the
+   * connection (its process died) or redials fail. A link that has never come up is not counted: at
+   * start-up peers come up one by one, and their absence then says nothing.
+   */
+  get lost(): boolean {
+    return this.stream === null && this.wasUp;
+  }
+
+  private wasUp = false;
+
   send(frame: Uint8Array): void {
     if (this.closed) return;
     this.queue.push(frame);
@@ -111,6 +122,7 @@ export class PeerLink {
 
   private attach(s: Stream): void {
     this.stream = s;
+    this.wasUp = true;
     this.retryMs = RETRY_MS_MIN;
     s.addEventListener('close', () => {
       if (this.stream === s) {

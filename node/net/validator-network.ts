@@ -26,6 +26,8 @@ export interface ValidatorNetworkOptions {
   /** Called synchronously for every frame received from validator `from`. */
   onFrame(from: number, frame: Uint8Array): void;
   onPeerUp?(id: number): void;
+  /** A link that was up broke (see `lost`). */
+  onPeerLost?(id: number): void;
   maxFrameBytes?: number;
 }
 
@@ -59,6 +61,7 @@ export class ValidatorNetwork {
         onDown: (reason) => {
           this.opts.log.debug({ peer: v.id, reason }, 'validator link down');
           this.updatePeers();
+          if (link.lost) this.opts.onPeerLost?.(v.id);
         },
       });
       this.links.set(v.id, link);
@@ -75,6 +78,11 @@ export class ValidatorNetwork {
 
   broadcast(frame: Uint8Array): void {
     for (const link of this.links.values()) link.send(frame);
+  }
+
+  /** True when our link to validator `id` was up and is down now: messages to it go nowhere. */
+  lost(id: number): boolean {
+    return this.links.get(id)?.lost ?? false;
   }
 
   /** Validators with a live outbound link or inbound stream. */

@@ -258,6 +258,9 @@ export class ReplicaNode implements ReplicaServices {
         case 'send':
           this.count(e.message);
           if (e.to !== this.self) this.net?.send(e.to, encodeConsensusMessage(e.message));
+          // Our vote goes to the next leader only: if that replica is gone, this view's block can
+          // never be certified, so waiting for the view timer would only waste it.
+          if (e.message.type === 'vote' && this.net?.lost(e.to)) this.timeOutEarly(e.message.vote.view);
           break;
         case 'broadcast':
           this.count(e.message);
@@ -269,6 +272,7 @@ export class ReplicaNode implements ReplicaServices {
             this.enqueue({ type: 'timer', view: e.view });
           }, e.durationMs);
           this.timers.add(t);
+          if (this.lostLeader(e.view)) this.timeOutEarly(e.view);
           break;
         }
         case 'commit':
@@ -283,6 +287,40 @@ export class ReplicaNode implements ReplicaServices {
           break;
       }
     }
+  }
+
+  // ---- views whose leader is gone ----
+  //
+  // Round-robin gives a replica that is down every n-th view, and each such view used to cost a full
+  // view timeout, plus the view before it (its votes go to the missing leader): with one replica of
+  // four killed, a local cluster fell from ~700 to 14 commands/s, p50 3 s. A broken connection is
+  // strong evidence that a leader will not be heard from, so such a view is timed out at once — the
+  // same timer input the core gets when its timer fires, only sooner. Timeouts decide liveness,
+  // never safety, and 2f+1 replicas must still time out for the view to change (a replica that can
+  // reach the leader keeps waiting, and f+1 early timeouts only make it join, as with any timeout).
+
+  /** The leader of `view` is another replica whose link was up and broke. */
+  private lostLeader(view: number): boolean {
+    const leader = this.leaderOf(view);
+    return leader !== this.self && (this.net?.lost(leader) ?? false);
+  }
+
+  /** Highest view timed out early (each view at most once; the real timer still fires later). */
+  private earlyTimeoutView = 0;
+
+  private timeOutEarly(view: number): void {
+    if (view <= this.earlyTimeoutView) return;
+    this.earlyTimeoutView = view;
+    this.o.metrics.earlyTimeouts.inc();
+    this.o.log.debug({ view, leader: this.leaderOf(view) }, 'view timed out early: its leader or the next one is unreachable');
+    this.enqueue({ type: 'timer', view });
+  }
+
+  /** A validator link that was up broke: the current view cannot complete if that replica leads it or collects its votes. */
+  onPeerLost(peer: number): void {
+    const view = this.core?.view;
+    if (view === undefined) return;
+    if (this.leaderOf(view) === peer || this.leaderOf(view + 1) === peer) this.timeOutEarly(view);
   }
 
   /** Set by catch-up to hear `syncGap` and friends. */

@@ -90,7 +90,7 @@ export async function startReplica(configFile: string, opts: StartOptions = {}):
     const host = await createHost({ privateKey: p2pKey, listen: config.listen ?? me.multiaddrs });
     cleanups.push(async () => host.stop());
     const validators = cluster.validators.map((v) => ({ id: v.id, peerId: v.peerId, multiaddrs: v.multiaddrs }));
-    const net = new ValidatorNetwork({ host, self: config.id, validators, metrics, log, onFrame: (from, frame) => node.onFrame(from, frame), maxFrameBytes: MAX_CONSENSUS_FRAME_BYTES });
+    const net = new ValidatorNetwork({ host, self: config.id, validators, metrics, log, onFrame: (from, frame) => node.onFrame(from, frame), onPeerLost: (id) => node.onPeerLost(id), maxFrameBytes: MAX_CONSENSUS_FRAME_BYTES });
     node.attachNetwork(net);
     await net.start();
     cleanups.push(() => net.stop());

@@ -132,8 +132,11 @@ describe('node/net validator network', function () {
       await until(() => nodes[1].got.length === 1);
       const addr = nodes[1].host.getMultiaddrs()[0].toString().replace(/\/p2p\/.*$/, '');
       const key = (nodes[1].host as unknown as { components: { privateKey: import('@libp2p/interface').PrivateKey } }).components.privateKey;
+      assert.equal(nodes[0].net.lost(1), false, 'a link that is up is not lost');
       await nodes[1].net.stop();
       await nodes[1].host.stop();
+      // The link was up and broke: the replica driver times out views this peer leads at once.
+      await until(() => nodes[0].net.lost(1));
       const host = await createHost({ privateKey: key, listen: [addr] });
       const got: Array<[number, string]> = [];
       const validators = [0, 1].map((id) => ({ id, peerId: (id === 0 ? nodes[0].host : host).peerId.toString(), multiaddrs: [id === 0 ? nodes[0].host.getMultiaddrs()[0].toString().replace(/\/p2p\/.*$/, '') : addr] }));
@@ -142,6 +145,7 @@ describe('node/net validator network', function () {
       replacement = { host, net, metrics: new ReplicaMetrics(), got };
       nodes[0].net.send(1, new TextEncoder().encode('two'));
       await until(() => got.some(([, m]) => m === 'two'), 8000);
+      assert.equal(nodes[0].net.lost(1), false, 'reconnected');
     } finally {
       await shutdown(replacement ? [nodes[0], replacement] : nodes);
     }
