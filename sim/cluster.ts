@@ -10,7 +10,7 @@ import { fromHex, toHex } from '../crypto/bytes.js';
 import { EventQueue } from './event-queue.js';
 import { Prng } from './prng.js';
 import { Network, regionLatencyMatrix } from './network.js';
-import { timeoutsFor } from './timing.js';
+import { protocolRecoveryBoundMs, timeoutsFor } from './timing.js';
 import { planFaults, type FaultPlan } from './faults.js';
 import { ReplicaHost, answerKey, envelopeContent, openBatch, type FindingKind, type HostEnv, type OpenedBatch } from './replica-host.js';
 import { ByzantineCore, behavioursOf, type Core } from './byzantine/index.js';
@@ -77,6 +77,8 @@ export class Cluster {
   private readonly clientByPrincipal = new Map<string, number>();
   private readonly genesis: Genesis;
   private readonly timing: ReturnType<typeof timeoutsFor>;
+  /** The liveness bound of this run: the option, or the protocol's own recovery bound if longer. */
+  readonly livenessBoundMs: number;
   private readonly prngClients: Prng;
   private readonly prngByz: Prng;
   private readonly prngFaults: Prng;
@@ -119,6 +121,7 @@ export class Cluster {
     this.plan = planFaults({ seed: o.seed, nodes: o.nodes, byzantine: o.byzantine, classes: o.faults, faultWindowMs: o.faultWindowMs });
     const latency = regionLatencyMatrix(o.regions, { minMs: 1, maxMs: 2 });
     this.timing = timeoutsFor(latency);
+    this.livenessBoundMs = Math.max(o.livenessBoundMs, protocolRecoveryBoundMs(this.timing, o.byzantine));
     const opsPerClient = Math.max(1, Math.ceil(o.commands / o.clients));
     this.thinkMs = o.faults.length > 0 ? Math.floor(o.faultWindowMs / opsPerClient) : 2;
     const regionOf = [...Array.from({ length: o.nodes }, (_, i) => i % o.regions), ...Array.from({ length: o.clients }, (_, i) => i % o.regions)];
@@ -315,7 +318,7 @@ export class Cluster {
    * live but slow (f Byzantine leaders time out views for good) must not be cut while its newest
    * operations are still inside their bound — that was reported as a liveness failure (n=7 f=2,
    * seed 24, every fault class, 3 regions: ~2 s per operation, cut at 95 s). The deadline check
-   * bounds the run anyway: each operation completes within `livenessBoundMs` of max(its
+   * bounds the run anyway: each operation completes within the liveness bound of max(its
    * invocation, faultEndMs), or the run stops there.
    */
   run(): void {
@@ -352,7 +355,7 @@ export class Cluster {
     while (this.startedHead < started.length) {
       const s = started[this.startedHead];
       const p = this.clients[s.client].pending;
-      if (p !== null && p.seq === s.seq) return Math.max(s.invokeMs, this.plan.faultEndMs) + this.options.livenessBoundMs;
+      if (p !== null && p.seq === s.seq) return Math.max(s.invokeMs, this.plan.faultEndMs) + this.livenessBoundMs;
       this.startedHead++;
     }
     if (this.startedHead > 0) {

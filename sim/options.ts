@@ -21,7 +21,11 @@ export interface SimOptions {
   crypto: CryptoMode;
   /** Length of the fault phase in virtual ms. */
   faultWindowMs: number;
-  /** After the last fault heals, every operation must complete within this much virtual time. */
+  /**
+   * After the last fault heals, every operation must complete within this much virtual time — or
+   * within what the protocol's own timing allows with f Byzantine leaders in a row, if that is
+   * longer (sim/timing.ts protocolRecoveryBoundMs; the report's liveness.boundMs is the bound used).
+   */
   livenessBoundMs: number;
   maxEvents: number;
   maxBatchCommands: number;

@@ -53,7 +53,7 @@ export function runSim(options: SimOptions, workload: Workload = workloadFor(opt
 
   const history = cluster.history.all();
   const lin = checkHistory(history);
-  const liveness = checkLiveness(history, options.commands, cluster.plan.faultEndMs, options.livenessBoundMs, cluster.firstCommitAfterHealMs);
+  const liveness = checkLiveness(history, options.commands, cluster.plan.faultEndMs, cluster.livenessBoundMs, cluster.firstCommitAfterHealMs);
   if (cluster.stoppedEarly && !liveness.ok) liveness.detail = `not judged: the run stopped at its first safety violation (${liveness.detail})`;
   const findings = cluster.findings.map((f) => ({ kind: f.kind, atMs: f.atMs, replica: f.replica, detail: f.detail }));
   const rootsBad = cluster.stats.rootsInvalid > 0 ? [{ kind: 'roots', atMs: cluster.nowMs, replica: '*', detail: `${cluster.stats.rootsInvalid} execution-root signature(s) failed to verify` }] : [];

@@ -83,6 +83,20 @@ describe('sim runs: n=16, f=5, three regions', function () {
     assert.ok(r.virtualMs > 95_000, `the run went past the old fixed budget: ${r.virtualMs} ms`);
     assert.ok(r.clientRetries > 0, 'clients retried');
   });
+
+  it('the liveness bound covers five Byzantine leaders in a row timing out with back-off (seed 78)', () => {
+    // Views 9..15 all time out (the faults, then Byzantine leaders 11..15): an operation waits ~32 s,
+    // within the protocol's own recovery bound (~58 s here), beyond the 30 s floor.
+    const r = sim({ seed: 78, nodes: 16, byzantine: 5, commands: 100, regions: 3, faults: [...allFaultClasses] });
+    assertPassed(r);
+    assert.ok(r.liveness.boundMs > 30_000, `bound ${r.liveness.boundMs}`);
+    assert.ok(r.liveness.maxRecoveryMs > 30_000, `an operation needed more than the floor: ${r.liveness.maxRecoveryMs}`);
+  });
+
+  it('small configurations keep the 30 s bound', () => {
+    assert.equal(sim({ seed: 1, byzantine: 1, regions: 3, faults: ['loss'] }).liveness.boundMs, 30_000);
+    assert.equal(sim({ seed: 1, nodes: 7, byzantine: 2, regions: 3, faults: ['loss'] }).liveness.boundMs, 30_000);
+  });
 });
 
 describe('sim with the governance workload', function () {
