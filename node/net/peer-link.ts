@@ -18,6 +18,7 @@ export interface PeerLinkOptions {
   onDown?(reason: string): void;
 }
 
+const EMPTY_FRAME = new Uint8Array(0);
 const RETRY_MS_MIN = 50;
 const RETRY_MS_MAX = 2000;
 
@@ -56,8 +57,20 @@ export class PeerLink {
 
   private wasUp = false;
 
+  /** performance.now() of the last frame handed to this link. */
+  private lastSendAt = 0;
+
+  /**
+   * Sends an empty frame when nothing else went out for `idleMs` and the link is up: peers read
+   * silence as a frozen or cut-off replica (ValidatorNetwork.unresponsive), so a live one speaks.
+   */
+  heartbeat(idleMs: number, now: number): void {
+    if (this.stream !== null && now - this.lastSendAt >= idleMs) this.send(EMPTY_FRAME);
+  }
+
   send(frame: Uint8Array): void {
     if (this.closed) return;
+    this.lastSendAt = performance.now();
     this.queue.push(frame);
     this.queuedBytes += frame.length;
     let dropped = 0;

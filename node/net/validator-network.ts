@@ -26,10 +26,17 @@ export interface ValidatorNetworkOptions {
   /** Called synchronously for every frame received from validator `from`. */
   onFrame(from: number, frame: Uint8Array): void;
   onPeerUp?(id: number): void;
-  /** A link that was up broke (see `lost`). */
+  /** A validator became unresponsive: its link broke, or it fell silent (see `unresponsive`). */
   onPeerLost?(id: number): void;
   maxFrameBytes?: number;
+  /** An empty frame goes to a peer after this long without any other (default HEARTBEAT_MS). */
+  heartbeatMs?: number;
+  /** A validator heard from before and silent this long is unresponsive (default 4 heartbeats). */
+  silenceMs?: number;
 }
+
+/** A validator link carries a frame at least this often (an empty one when there is nothing else). */
+export const HEARTBEAT_MS = 250;
 
 export class ValidatorNetwork {
   private readonly links = new Map<number, PeerLink>();
@@ -37,6 +44,14 @@ export class ValidatorNetwork {
   private readonly inbound = new Map<number, number>(); // validator id -> open inbound streams
   private readonly inboundStreams = new Set<Stream>();
   private started = false;
+  /** performance.now() of the last frame (heartbeats included) from each validator heard since start. */
+  private readonly lastHeard = new Map<number, number>();
+  /** Validators reported silent (onPeerLost) and not heard from since. */
+  private readonly silent = new Set<number>();
+  private get silenceMs(): number {
+    return this.opts.silenceMs ?? 4 * (this.opts.heartbeatMs ?? HEARTBEAT_MS);
+  }
+  private heartbeats: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ValidatorNetworkOptions) {
     for (const v of opts.validators) this.byPeerId.set(v.peerId, v.id);
@@ -67,6 +82,21 @@ export class ValidatorNetwork {
       this.links.set(v.id, link);
       link.connect();
     }
+    const every = this.opts.heartbeatMs ?? HEARTBEAT_MS;
+    this.heartbeats = setInterval(() => {
+      const now = performance.now();
+      for (const link of this.links.values()) link.heartbeat(every, now);
+      // A validator that just fell silent is reported once, as a broken link is.
+      for (const [id, heard] of this.lastHeard) {
+        const silent = now - heard > this.silenceMs;
+        if (silent && !this.silent.has(id)) {
+          this.silent.add(id);
+          this.opts.log.debug({ peer: id, silentMs: Math.round(now - heard) }, 'validator fell silent');
+          this.opts.onPeerLost?.(id);
+        } else if (!silent) this.silent.delete(id);
+      }
+    }, every);
+    this.heartbeats.unref();
     this.started = true;
   }
 
@@ -85,6 +115,18 @@ export class ValidatorNetwork {
     return this.links.get(id)?.lost ?? false;
   }
 
+  /**
+   * Validator `id` will not take part soon: its link broke, or it was heard from before and has been
+   * silent for more than `silenceMs` (option) although every live validator sends at least a heartbeat every
+   * HEARTBEAT_MS (a frozen process, or a network that drops its packets without resetting the
+   * connection). A validator never heard from since start is not judged by silence.
+   */
+  unresponsive(id: number): boolean {
+    if (this.lost(id)) return true;
+    const heard = this.lastHeard.get(id);
+    return heard !== undefined && performance.now() - heard > this.silenceMs;
+  }
+
   /** Validators with a live outbound link or inbound stream. */
   connectedPeers(): number[] {
     const out: number[] = [];
@@ -98,6 +140,7 @@ export class ValidatorNetwork {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    if (this.heartbeats !== null) clearInterval(this.heartbeats);
     for (const link of this.links.values()) link.close();
     for (const s of this.inboundStreams) s.abort(new Error('replica stopping'));
     await this.opts.host.unhandle(CONSENSUS_PROTOCOL);
@@ -122,6 +165,8 @@ export class ValidatorNetwork {
     void readFrames(
       stream,
       (frame) => {
+        this.lastHeard.set(from, performance.now());
+        if (frame.length === 0) return; // a heartbeat
         try {
           this.opts.onFrame(from, frame);
         } catch (e) {

@@ -260,7 +260,7 @@ export class ReplicaNode implements ReplicaServices {
           if (e.to !== this.self) this.net?.send(e.to, encodeConsensusMessage(e.message));
           // Our vote goes to the next leader only: if that replica is gone, this view's block can
           // never be certified, so waiting for the view timer would only waste it.
-          if (e.message.type === 'vote' && this.net?.lost(e.to)) this.timeOutEarly(e.message.vote.view);
+          if (e.message.type === 'vote' && this.unresponsive(e.to)) this.timeOutEarly(e.message.vote.view);
           break;
         case 'broadcast':
           this.count(e.message);
@@ -293,16 +293,21 @@ export class ReplicaNode implements ReplicaServices {
   //
   // Round-robin gives a replica that is down every n-th view, and each such view used to cost a full
   // view timeout, plus the view before it (its votes go to the missing leader): with one replica of
-  // four killed, a local cluster fell from ~700 to 14 commands/s, p50 3 s. A broken connection is
-  // strong evidence that a leader will not be heard from, so such a view is timed out at once — the
-  // same timer input the core gets when its timer fires, only sooner. Timeouts decide liveness,
+  // four killed, a local cluster fell from ~700 to 14 commands/s, p50 3 s. A broken connection, or a
+  // second of silence from a validator that heartbeats every 250 ms, is strong evidence that a leader
+  // will not be heard from, so such a view is timed out at once — the same timer input the core gets
+  // when its timer fires, only sooner. Timeouts decide liveness,
   // never safety, and 2f+1 replicas must still time out for the view to change (a replica that can
   // reach the leader keeps waiting, and f+1 early timeouts only make it join, as with any timeout).
 
-  /** The leader of `view` is another replica whose link was up and broke. */
+  /** The leader of `view` is another replica whose link broke, or which fell silent (see ValidatorNetwork.unresponsive). */
   private lostLeader(view: number): boolean {
     const leader = this.leaderOf(view);
-    return leader !== this.self && (this.net?.lost(leader) ?? false);
+    return leader !== this.self && this.unresponsive(leader);
+  }
+
+  private unresponsive(peer: number): boolean {
+    return this.net?.unresponsive(peer) ?? false;
   }
 
   /** Highest view timed out early (each view at most once; the real timer still fires later). */
@@ -316,7 +321,7 @@ export class ReplicaNode implements ReplicaServices {
     this.enqueue({ type: 'timer', view });
   }
 
-  /** A validator link that was up broke: the current view cannot complete if that replica leads it or collects its votes. */
+  /** A validator became unresponsive (link broken, or silent): the current view cannot complete if it leads it or collects its votes. */
   onPeerLost(peer: number): void {
     const view = this.core?.view;
     if (view === undefined) return;

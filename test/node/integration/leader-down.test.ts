@@ -1,7 +1,9 @@
 // A replica that is down leads every n-th view under round-robin. Its views, and the views before
 // them (whose votes go to it), are timed out at once by replicas whose link to it broke, instead of
 // waiting for the view timer. The view timer here is 60 s, so the only way the cluster keeps
-// committing with one replica of four killed is through those early timeouts.
+// committing with one replica of four killed, or frozen, is through those early timeouts. A frozen
+// process keeps its connections open: it is recognised by its silence (every live replica sends at
+// least a heartbeat frame every 250 ms).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
@@ -74,5 +76,20 @@ describe('integration: one replica of four down, 60 s view timer', function () {
     let early = 0;
     for (let i = 0; i < 3; i++) early += await metric(cluster.validators[i].metricsPort, 'knhk_early_timeouts_total');
     assert.ok(early >= 2, `early timeouts on the live replicas: ${early}`);
+  });
+
+  it('and through the views of a frozen replica (SIGSTOP: its connections stay open, it falls silent)', async () => {
+    await lc!.restart(3);
+    await client!.submit('put', { key: 'all-back', value: '1' });
+    const frozen = lc!.processes[2]!;
+    frozen.kill('SIGSTOP');
+    try {
+      for (let i = 0; i < 12; i++) {
+        const r = await client!.submit('put', { key: `frozen-${i}`, value: String(i) });
+        assert.equal(r.receipt.decision, 'ALLOW');
+      }
+    } finally {
+      frozen.kill('SIGCONT');
+    }
   });
 });

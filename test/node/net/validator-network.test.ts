@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { createHost } from '../../../node/net/host.js';
 import { newLibp2pKey, peerIdOf } from '../../../node/net/identity.js';
 import { encodeFrames } from '../../../node/net/framing.js';
-import { CONSENSUS_PROTOCOL, ValidatorNetwork, type ValidatorAddress } from '../../../node/net/validator-network.js';
+import { CONSENSUS_PROTOCOL, ValidatorNetwork, type ValidatorAddress, type ValidatorNetworkOptions } from '../../../node/net/validator-network.js';
 import { ReplicaMetrics } from '../../../node/metrics/replica-metrics.js';
 import { silentLogger } from '../../../node/log/logger.js';
 
@@ -27,7 +27,7 @@ interface Node {
   got: Array<[number, string]>;
 }
 
-async function cluster(n: number): Promise<Node[]> {
+async function cluster(n: number, opts: (id: number) => Partial<ValidatorNetworkOptions> = () => ({})): Promise<Node[]> {
   const keys = await Promise.all(Array.from({ length: n }, () => newLibp2pKey()));
   const hosts = await Promise.all(keys.map((k) => createHost({ privateKey: k, listen: ['/ip4/127.0.0.1/tcp/0'] })));
   const validators: ValidatorAddress[] = hosts.map((h, id) => ({
@@ -47,6 +47,7 @@ async function cluster(n: number): Promise<Node[]> {
       log: silentLogger(),
       maxFrameBytes: 1024,
       onFrame: (from, frame) => got.push([from, Buffer.from(frame).toString()]),
+      ...opts(id),
     });
     await net.start();
     nodes.push({ host: hosts[id], net, metrics, got });
@@ -148,6 +149,30 @@ describe('node/net validator network', function () {
       assert.equal(nodes[0].net.lost(1), false, 'reconnected');
     } finally {
       await shutdown(replacement ? [nodes[0], replacement] : nodes);
+    }
+  });
+  it('heartbeats keep an idle peer responsive; a peer that falls silent is reported once', async () => {
+    const lost: number[] = [];
+    // Validator 1 sends no heartbeats (a frozen process sends nothing either); 0 does, every 50 ms.
+    const nodes = await cluster(2, (id) => ({ heartbeatMs: id === 1 ? 1e9 : 50, silenceMs: 300, onPeerLost: (peer) => lost.push(peer) }));
+    try {
+      nodes[1].net.send(0, new TextEncoder().encode('hello'));
+      nodes[0].net.send(1, new TextEncoder().encode('hello'));
+      await until(() => nodes[0].got.length === 1 && nodes[1].got.length === 1);
+      assert.equal(nodes[0].net.unresponsive(1), false, 'just heard from');
+      await new Promise((r) => setTimeout(r, 700));
+      // Nothing but heartbeats went from 0 to 1: empty frames, never handed to onFrame.
+      assert.equal(nodes[1].net.unresponsive(0), false, 'heartbeats keep validator 0 responsive');
+      assert.deepEqual(nodes[1].got, [[0, 'hello']]);
+      assert.equal(nodes[0].net.unresponsive(1), true, 'silent validator 1 is unresponsive');
+      assert.equal(nodes[0].net.lost(1), false, 'although its link is up');
+      await until(() => lost.length > 0);
+      assert.deepEqual(lost, [1], 'reported once, by validator 0 only');
+      nodes[1].net.send(0, new TextEncoder().encode('back'));
+      await until(() => nodes[0].got.length === 2);
+      assert.equal(nodes[0].net.unresponsive(1), false, 'responsive again once heard from');
+    } finally {
+      await shutdown(nodes);
     }
   });
 });
