@@ -86,7 +86,8 @@ export class Client {
   private readonly hybridKey: HybridKeyPair | null;
   private readonly timeoutMs: number;
   private readonly retries: number;
-  private readonly preferred: number;
+  /** Replica tried first; moves to the one that answered when it fails (see submitWithRetries). */
+  private preferred: number;
   private readonly seqFile: string | undefined;
   private readonly ownsTransport: boolean;
   private transport: Promise<ClientTransport>;
@@ -245,6 +246,10 @@ export class Client {
         const res = await ch.request({ kind: 'submit', envelope, wait: true, timeoutMs: this.timeoutMs }, this.timeoutMs + DEADLINE_SLACK_MS);
         switch (res.kind) {
           case 'receipt':
+            // Sticky failover: a replica that failed or stalled (down, frozen, partitioned) would
+            // cost every later command a full timeout before the retry; the one that answered is
+            // asked first from now on.
+            if (attempt > 0) this.preferred = t.channels.indexOf(ch);
             return { record: res.receipt, replica: ch.replica };
           case 'error':
             if (res.code === 'bad-envelope' || res.code === 'bad-request') throw new CommandRejectedError(`command rejected by replica ${ch.replica}: ${res.message}`);
