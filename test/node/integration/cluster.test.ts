@@ -19,27 +19,13 @@ import { loadCluster, type ClusterFile } from '../../../node/cluster/config.js';
 import { startLocalCluster, type LocalCluster } from '../../../node/cluster/local.js';
 import { Client } from '../../../node/sdk/index.js';
 import { multiaddr } from '@multiformats/multiaddr';
-import { get } from 'node:http';
 import { CLIENT_PROTOCOL } from '../../../node/client/protocol.js';
 import { encodeFrames } from '../../../node/net/framing.js';
 import { createHost } from '../../../node/net/host.js';
 import { readLibp2pKey } from '../../../node/net/identity.js';
 import { CONSENSUS_PROTOCOL } from '../../../node/net/validator-network.js';
+import { scrapeMetric } from './scrape-metric.js';
 
-/** One metric's value summed over its label sets, from a replica's /metrics endpoint. */
-function metric(port: number, name: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/metrics', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => {
-        let sum = 0;
-        for (const line of body.split('\n')) if (line.startsWith(name) && /^[a-z_]+(\{[^}]*\})? /.test(line)) sum += Number(line.split(' ').pop());
-        resolve(sum);
-      });
-    }).on('error', reject);
-  });
-}
 
 const CLIENTS = 4;
 const VICTIM = 2;
@@ -192,8 +178,8 @@ describe('integration: 4 replica processes, SIGKILL and restart under load', fun
     }
     // Replica 0 admitted the command and made its block durable: both stages are timed.
     const port0 = cluster.validators[0].metricsPort;
-    assert.ok((await metric(port0, 'knhk_admission_seconds_count')) >= 1, 'admission checks are timed');
-    assert.ok((await metric(port0, 'knhk_commit_write_seconds_count')) >= 1, 'commit writes are timed');
+    assert.ok((await scrapeMetric(port0, 'knhk_admission_seconds_count')) >= 1, 'admission checks are timed');
+    assert.ok((await scrapeMetric(port0, 'knhk_commit_write_seconds_count')) >= 1, 'commit writes are timed');
 
     const bad = encodeSignedCommand(key.secretKey, { principal: id, seq: 2, type: 'put', fields: { key: 'x', value: 'y' } });
     bad[40] ^= 0x01; // inside the signature
@@ -208,8 +194,8 @@ describe('integration: 4 replica processes, SIGKILL and restart under load', fun
   it('refuses a peer outside the validator set and survives garbage and oversized frames', async () => {
     const v0 = cluster.validators[0];
     const target = multiaddr(`${v0.multiaddrs[0]}/p2p/${v0.peerId}`);
-    const refusedBefore = await metric(v0.metricsPort, 'knhk_refused_peers_total');
-    const droppedBefore = await metric(v0.metricsPort, 'knhk_dropped_messages_total');
+    const refusedBefore = await scrapeMetric(v0.metricsPort, 'knhk_refused_peers_total');
+    const droppedBefore = await scrapeMetric(v0.metricsPort, 'knhk_dropped_messages_total');
 
     // An outsider (fresh libp2p key) opening a consensus stream is refused and counted.
     const outsider = await createHost({ listen: [] });
@@ -220,8 +206,8 @@ describe('integration: 4 replica processes, SIGKILL and restart under load', fun
       } catch {
         // already reset by the replica: that is the refusal
       }
-      for (let t = 0; t < 50 && (await metric(v0.metricsPort, 'knhk_refused_peers_total')) <= refusedBefore; t++) await sleep(100);
-      assert.ok((await metric(v0.metricsPort, 'knhk_refused_peers_total')) > refusedBefore, 'the outsider was not counted as refused');
+      for (let t = 0; t < 50 && (await scrapeMetric(v0.metricsPort, 'knhk_refused_peers_total')) <= refusedBefore; t++) await sleep(100);
+      assert.ok((await scrapeMetric(v0.metricsPort, 'knhk_refused_peers_total')) > refusedBefore, 'the outsider was not counted as refused');
 
       // The same outsider may use the client protocol, but garbage and an oversized frame only end its stream.
       const c = await outsider.dialProtocol(target, CLIENT_PROTOCOL);
@@ -242,7 +228,7 @@ describe('integration: 4 replica processes, SIGKILL and restart under load', fun
     } finally {
       await insider.stop();
     }
-    assert.ok((await metric(v0.metricsPort, 'knhk_dropped_messages_total')) > droppedBefore, 'garbage was not counted as dropped');
+    assert.ok((await scrapeMetric(v0.metricsPort, 'knhk_dropped_messages_total')) > droppedBefore, 'garbage was not counted as dropped');
 
     // Every replica still serves and the cluster still commits.
     assert.equal(lc!.processes.filter((p) => p !== null && p.exitCode === null).length, 4, 'a replica process died');

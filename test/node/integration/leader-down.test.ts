@@ -6,7 +6,6 @@
 // least a heartbeat frame every 250 ms).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCluster } from '../../../node/cluster/config.js';
@@ -15,19 +14,7 @@ import { freePorts } from '../../../node/cluster/ports.js';
 import { generateTestnet } from '../../../node/cluster/testnet.js';
 import { ClientTransport } from '../../../node/client/transport.js';
 import { Client } from '../../../node/sdk/client.js';
-
-function metric(port: number, name: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/metrics', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => {
-        const line = body.split('\n').find((l) => l.startsWith(`${name} `));
-        resolve(line === undefined ? 0 : Number(line.split(' ').pop()));
-      });
-    }).on('error', reject);
-  });
-}
+import { scrapeMetric } from './scrape-metric.js';
 
 describe('integration: one replica of four down, 60 s view timer', function () {
   this.timeout(120_000);
@@ -74,7 +61,7 @@ describe('integration: one replica of four down, 60 s view timer', function () {
     const viewAfter = await view0();
     assert.ok(viewAfter - viewBefore >= 8, `views advanced past replica 3's turns: ${viewBefore} -> ${viewAfter}`);
     let early = 0;
-    for (let i = 0; i < 3; i++) early += await metric(cluster.validators[i].metricsPort, 'knhk_early_timeouts_total');
+    for (let i = 0; i < 3; i++) early += await scrapeMetric(cluster.validators[i].metricsPort, 'knhk_early_timeouts_total');
     assert.ok(early >= 2, `early timeouts on the live replicas: ${early}`);
   });
 
