@@ -31,6 +31,10 @@ export class PeerLink {
   private closed = false;
   private retryMs = RETRY_MS_MIN;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** A stream was attached at least once (see `lost`). */
+  private wasUp = false;
+  /** performance.now() of the last frame handed to this link. */
+  private lastSendAt = 0;
   private readonly maxQueuedBytes: number;
   private readonly maxSendBytes: number;
 
@@ -54,11 +58,6 @@ export class PeerLink {
   get lost(): boolean {
     return this.stream === null && this.wasUp;
   }
-
-  private wasUp = false;
-
-  /** performance.now() of the last frame handed to this link. */
-  private lastSendAt = 0;
 
   /**
    * Sends an empty frame when nothing else went out for `idleMs` and the link is up: peers read

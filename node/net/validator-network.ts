@@ -116,10 +116,10 @@ export class ValidatorNetwork {
   }
 
   /**
-   * Validator `id` will not take part soon: its link broke, or it was heard from before and has been
-   * silent for more than `silenceMs` (option) although every live validator sends at least a heartbeat every
-   * HEARTBEAT_MS (a frozen process, or a network that drops its packets without resetting the
-   * connection). A validator never heard from since start is not judged by silence.
+   * Validator `id` will not take part soon: its link broke, or it was heard from before and has
+   * been silent for more than the `silenceMs` option although every live validator sends at least
+   * a heartbeat every HEARTBEAT_MS (a frozen process, or a network that drops its packets without
+   * resetting the connection). A validator never heard from since start is not judged by silence.
    */
   unresponsive(id: number): boolean {
     if (this.lost(id)) return true;

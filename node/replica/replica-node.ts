@@ -296,9 +296,9 @@ export class ReplicaNode implements ReplicaServices {
   // four killed, a local cluster fell from ~700 to 14 commands/s, p50 3 s. A broken connection, or a
   // second of silence from a validator that heartbeats every 250 ms, is strong evidence that a leader
   // will not be heard from, so such a view is timed out at once — the same timer input the core gets
-  // when its timer fires, only sooner. Timeouts decide liveness,
-  // never safety, and 2f+1 replicas must still time out for the view to change (a replica that can
-  // reach the leader keeps waiting, and f+1 early timeouts only make it join, as with any timeout).
+  // when its timer fires, only sooner. Timeouts decide liveness, never safety, and 2f+1 replicas
+  // must still time out for the view to change (a replica that can reach the leader keeps waiting,
+  // and f+1 early timeouts only make it join, as with any timeout).
 
   /** The leader of `view` is another replica whose link broke, or which fell silent (see ValidatorNetwork.unresponsive). */
   private lostLeader(view: number): boolean {
