@@ -91,9 +91,13 @@ export class ValidatorNetwork {
         const silent = now - heard > this.silenceMs;
         if (silent && !this.silent.has(id)) {
           this.silent.add(id);
-          this.opts.log.debug({ peer: id, silentMs: Math.round(now - heard) }, 'validator fell silent');
+          this.opts.log.info({ peer: id, silentMs: Math.round(now - heard) }, 'validator fell silent');
+          this.updatePeers();
           this.opts.onPeerLost?.(id);
-        } else if (!silent) this.silent.delete(id);
+        } else if (!silent && this.silent.delete(id)) {
+          this.opts.log.info({ peer: id }, 'validator heard again');
+          this.updatePeers();
+        }
       }
     }, every);
     this.heartbeats.unref();
@@ -127,11 +131,14 @@ export class ValidatorNetwork {
     return heard !== undefined && performance.now() - heard > this.silenceMs;
   }
 
-  /** Validators with a live outbound link or inbound stream. */
+  /**
+   * Validators with a live outbound link or inbound stream that have not fallen silent: a frozen
+   * replica keeps its connections open, and `knhk status` should not list it as a peer.
+   */
   connectedPeers(): number[] {
     const out: number[] = [];
     for (const v of this.opts.validators) {
-      if (v.id === this.opts.self) continue;
+      if (v.id === this.opts.self || this.silent.has(v.id)) continue;
       if (this.links.get(v.id)?.connected || (this.inbound.get(v.id) ?? 0) > 0) out.push(v.id);
     }
     return out;

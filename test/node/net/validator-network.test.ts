@@ -168,9 +168,12 @@ describe('node/net validator network', function () {
       assert.equal(nodes[0].net.lost(1), false, 'although its link is up');
       await until(() => lost.length > 0);
       assert.deepEqual(lost, [1], 'reported once, by validator 0 only');
+      assert.deepEqual(nodes[0].net.connectedPeers(), [], 'a silent validator is not listed as a peer');
+      assert.deepEqual(nodes[1].net.connectedPeers(), [0]);
       nodes[1].net.send(0, new TextEncoder().encode('back'));
       await until(() => nodes[0].got.length === 2);
       assert.equal(nodes[0].net.unresponsive(1), false, 'responsive again once heard from');
+      await until(() => nodes[0].net.connectedPeers().length === 1);
     } finally {
       await shutdown(nodes);
     }
