@@ -30,8 +30,7 @@ export class ReplicaMetrics {
   readonly timeouts = new Counter({ name: 'knhk_timeouts_total', help: 'view timeouts fired here', registers: [this.registry] });
   readonly earlyTimeouts = new Counter({
     name: 'knhk_early_timeouts_total',
-    help: 'views timed out before their timer, by reason: unresponsive (the leader, or the next leader collecting our vote, has a broken link or fell silent), no progress (nothing within the learned patience)',
-    labelNames: ['reason'] as const,
+    help: 'views timed out at once because their leader, or the next leader collecting our vote, had its link broken',
     registers: [this.registry],
   });
   readonly votes = new Counter({ name: 'knhk_votes_total', help: 'votes sent by this replica', registers: [this.registry] });

@@ -25,7 +25,6 @@ import { decodeConsensusMessage, encodeConsensusMessage, type WireLimits } from 
 import { PrunedError, type ExecutionRecord, type SnapshotRecord } from '../storage/records.js';
 import type { ReplicaStore } from '../storage/replica-store.js';
 import { executeBlock } from './executor.js';
-import { ProgressWatch } from './progress-watch.js';
 import { ProofTree } from './proof-tree.js';
 import { consensusRecovery, recover } from './recovery.js';
 import { RootsSigner, type RootsToSign } from './roots-signer.js';
@@ -44,12 +43,6 @@ export interface ReplicaNodeOptions {
   pool: HybridWorkerPool;
   metrics: ReplicaMetrics;
   log: Logger;
-  /**
-   * Test-only misbehaviour: never send this replica's proposals (a Byzantine leader that stays
-   * connected and heartbeats). Set by node/replica/run.ts when KNHK_TEST_ONLY_WITHHOLD_PROPOSALS
-   * names this replica's id; integration tests only.
-   */
-  testOnlyWithholdProposals?: boolean;
 }
 
 /** Executions kept in memory for fast receipt answers (older ones are read from level). */
@@ -212,16 +205,10 @@ export class ReplicaNode implements ReplicaServices {
         const t0 = performance.now();
         const effects = this.core.step(input);
         if (this.tracing) this.trace(input, effects);
-        // A leader's proposal that this step accepted (the core is in its view now): the pace of healthy views.
-        if (input.type === 'message' && input.message.type === 'proposal' && this.core.view === input.message.block.view) {
-          this.progress.proposal(input.message.block.view, performance.now());
-        }
         await this.carryOut(effects);
         // Committed blocks are executed after the step's other effects, so the vote or proposal
         // of this step leaves without waiting for the kernel (envelope checks dominate its cost).
         for (const c of this.toExecute.splice(0)) this.commit(c.block, c.qc);
-        // Client work arrived in a quiet view: from now on, progress is expected.
-        if (this.progressTimer === null && this.core.pendingCommands > 0) this.armProgressCheck();
         this.o.metrics.stepLatency.observe((performance.now() - t0) / 1000);
       }
     } catch (e) {
@@ -271,20 +258,12 @@ export class ReplicaNode implements ReplicaServices {
         case 'send':
           this.count(e.message);
           if (e.to !== this.self) this.net?.send(e.to, encodeConsensusMessage(e.message));
-          if (e.message.type === 'vote') {
-            this.earlyWithoutProgress = 0;
-            // Our vote goes to the next leader only: if that replica is gone, this view's block can
-            // never be certified, so waiting for the view timer would only waste it.
-            if (this.unresponsive(e.to)) this.timeOutEarly(e.message.vote.view);
-            else this.armProgressCheck();
-          }
+          // Our vote goes to the next leader only: if that replica is gone, this view's block can
+          // never be certified, so waiting for the view timer would only waste it.
+          if (e.message.type === 'vote' && this.unresponsive(e.to)) this.timeOutEarly(e.message.vote.view);
           break;
         case 'broadcast':
           this.count(e.message);
-          if (e.message.type === 'proposal') {
-            this.progress.proposal(e.message.block.view, performance.now());
-            if (this.o.testOnlyWithholdProposals) break;
-          }
           this.net?.broadcast(encodeConsensusMessage(e.message));
           break;
         case 'setTimer': {
@@ -294,7 +273,6 @@ export class ReplicaNode implements ReplicaServices {
           }, e.durationMs);
           this.timers.add(t);
           if (this.lostLeader(e.view)) this.timeOutEarly(e.view);
-          else this.armProgressCheck();
           break;
         }
         case 'commit':
@@ -335,43 +313,12 @@ export class ReplicaNode implements ReplicaServices {
   /** Highest view timed out early (each view at most once; the real timer still fires later). */
   private earlyTimeoutView = 0;
 
-  private timeOutEarly(view: number, why: 'unresponsive' | 'no progress' = 'unresponsive'): void {
+  private timeOutEarly(view: number): void {
     if (view <= this.earlyTimeoutView) return;
     this.earlyTimeoutView = view;
-    this.o.metrics.earlyTimeouts.inc({ reason: why });
-    this.o.log.debug({ view, leader: this.leaderOf(view), why }, 'view timed out early');
+    this.o.metrics.earlyTimeouts.inc();
+    this.o.log.debug({ view, leader: this.leaderOf(view) }, 'view timed out early: its leader or the next one is unreachable');
     this.enqueue({ type: 'timer', view });
-  }
-
-  /** How long views normally take here (node/replica/progress-watch.ts). */
-  private readonly progress = new ProgressWatch();
-  private progressTimer: NodeJS.Timeout | null = null;
-  /** Views timed out for lack of progress since our last vote. */
-  private earlyWithoutProgress = 0;
-
-  /**
-   * After progress (a view entered, our vote sent), or when client work shows up, expects more
-   * within the learned patience; if none comes — the leader does not propose, or the next one does
-   * not form the QC — the view is timed out at once instead of after the view timer. Only while
-   * commands wait here (an idle cluster has nothing to propose, and its views must not churn), and
-   * not after f+1 such timeouts without a vote of ours in between: then the view timer and its
-   * back-off decide, so a network that got slower still gets views long enough to finish.
-   */
-  private armProgressCheck(): void {
-    if (this.progressTimer !== null) clearTimeout(this.progressTimer);
-    this.progressTimer = null;
-    const patience = this.progress.patienceMs();
-    if (patience === null || this.core.pendingCommands === 0 || this.earlyWithoutProgress > this.f || this.core.view <= this.earlyTimeoutView) return;
-    const view = this.core.view;
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      if (this.progressTimer === t) this.progressTimer = null;
-      if (this.stopped || this.core.view !== view || view <= this.earlyTimeoutView) return;
-      this.earlyWithoutProgress++;
-      this.timeOutEarly(view, 'no progress');
-    }, patience);
-    this.timers.add(t);
-    this.progressTimer = t;
   }
 
   /** A validator became unresponsive (link broken, or silent): the current view cannot complete if it leads it or collects its votes. */

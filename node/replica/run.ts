@@ -84,8 +84,6 @@ export async function startReplica(configFile: string, opts: StartOptions = {}):
       pool,
       metrics,
       log,
-      // Test-only: the replica whose id this names behaves like a Byzantine leader that never proposes.
-      testOnlyWithholdProposals: process.env.KNHK_TEST_ONLY_WITHHOLD_PROPOSALS === String(config.id),
     });
     cleanups.push(() => node.stop());
 
