@@ -19,6 +19,8 @@ export interface PeerLinkOptions {
 }
 
 const EMPTY_FRAME = new Uint8Array(0);
+/** How long a broken link must stay down before it counts as lost. */
+export const LOST_GRACE_MS = 300;
 const RETRY_MS_MIN = 50;
 const RETRY_MS_MAX = 2000;
 
@@ -33,6 +35,8 @@ export class PeerLink {
   private retryTimer: NodeJS.Timeout | null = null;
   /** A stream was attached at least once (see `lost`). */
   private wasUp = false;
+  /** performance.now() when the current stream was lost. */
+  private downSince = 0;
   /** performance.now() of the last frame handed to this link. */
   private lastSendAt = 0;
   private readonly maxQueuedBytes: number;
@@ -51,12 +55,13 @@ export class PeerLink {
   }
 
   /**
-   * The link was up and broke, and no stream has been reopened since: the peer closed or reset the
-   * connection (its process died) or redials fail. A link that has never come up is not counted: at
-   * start-up peers come up one by one, and their absence then says nothing.
+   * The link was up, broke at least LOST_GRACE_MS ago, and no stream has been reopened since: the
+   * peer closed or reset the connection (its process died) and redials fail. A link that has never
+   * come up is not counted (at start-up peers come up one by one), nor one that is just reconnecting
+   * (a replica restarted within the grace costs no view).
    */
   get lost(): boolean {
-    return this.stream === null && this.wasUp;
+    return this.stream === null && this.wasUp && performance.now() - this.downSince >= LOST_GRACE_MS;
   }
 
   /**
@@ -139,6 +144,7 @@ export class PeerLink {
     s.addEventListener('close', () => {
       if (this.stream === s) {
         this.stream = null;
+        this.downSince = performance.now();
         this.opts.onDown?.('stream closed');
         this.scheduleRetry('stream closed');
       }
@@ -176,6 +182,7 @@ export class PeerLink {
           // any message on a failed link, and consensus retransmits through timeouts/sync.
           if (this.stream === s) {
             this.stream = null;
+            this.downSince = performance.now();
             s.abort(new Error('send failed'));
             this.scheduleRetry('send failed');
           }

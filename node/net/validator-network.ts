@@ -48,6 +48,8 @@ export class ValidatorNetwork {
   private readonly lastHeard = new Map<number, number>();
   /** Validators reported silent (onPeerLost) and not heard from since. */
   private readonly silent = new Set<number>();
+  /** Validators whose broken link was reported (onPeerLost) and has not come back since. */
+  private readonly reportedLost = new Set<number>();
   private get silenceMs(): number {
     return this.opts.silenceMs ?? 4 * (this.opts.heartbeatMs ?? HEARTBEAT_MS);
   }
@@ -76,7 +78,6 @@ export class ValidatorNetwork {
         onDown: (reason) => {
           this.opts.log.debug({ peer: v.id, reason }, 'validator link down');
           this.updatePeers();
-          if (link.lost) this.opts.onPeerLost?.(v.id);
         },
       });
       this.links.set(v.id, link);
@@ -86,7 +87,13 @@ export class ValidatorNetwork {
     this.heartbeats = setInterval(() => {
       const now = performance.now();
       for (const link of this.links.values()) link.heartbeat(every, now);
-      // A validator that just fell silent is reported once, as a broken link is.
+      // A link that stayed broken past the grace, or a validator that just fell silent, is reported once.
+      for (const [id, link] of this.links) {
+        if (link.lost && !this.reportedLost.has(id)) {
+          this.reportedLost.add(id);
+          this.opts.onPeerLost?.(id);
+        } else if (!link.lost) this.reportedLost.delete(id);
+      }
       for (const [id, heard] of this.lastHeard) {
         const silent = now - heard > this.silenceMs;
         if (silent && !this.silent.has(id)) {
@@ -114,7 +121,7 @@ export class ValidatorNetwork {
     for (const link of this.links.values()) link.send(frame);
   }
 
-  /** True when our link to validator `id` was up and is down now: messages to it go nowhere. */
+  /** True when our link to validator `id` was up and has been down for LOST_GRACE_MS: messages to it go nowhere. */
   lost(id: number): boolean {
     return this.links.get(id)?.lost ?? false;
   }
